@@ -1,0 +1,77 @@
+// Command coldset keeps the safety record of productions that use prop firearms.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand of the coldset binary.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
+
+var commands = map[string]command{
+	"serve":      {"run the server (HTTP API, pages, scheduler)", runServe},
+	"replay":     {"play scenario files through the rules and check their expectations", runReplay},
+	"verify":     {"recompute every log from its stored entries and check its checkpoints", runVerify},
+	"checkpoint": {"print a production's latest signed checkpoint", runCheckpoint},
+	"key":        {"print the deployment's public verifier key", runKey},
+	"bench":      {"measure coldset on this machine", runBench},
+}
+
+// exitError carries a process exit code without printing anything more.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		return 2
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "coldset: unknown command %q\n", args[0])
+		usage()
+		return 2
+	}
+	err := cmd.run(ctx, args[1:])
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(os.Stderr, "coldset %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: coldset <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-11s %s\n", n, commands[n].summary)
+	}
+}

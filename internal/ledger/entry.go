@@ -1,0 +1,51 @@
+// Package ledger keeps each production's append-only, tamper-evident log: entries,
+// the RFC 6962 Merkle tree over them, signed checkpoints, proofs and verification.
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Entry is one event in a production's log. Its canonical encoding (Encode) is the exact
+// byte string that is hashed into the tree and stored as the entry's body.
+type Entry struct {
+	Production string          `json:"production"`
+	Index      uint64          `json:"index"`
+	Time       time.Time       `json:"time"`
+	Actor      string          `json:"actor,omitempty"` // empty for anonymous and system entries
+	Type       string          `json:"type"`
+	Payload    json.RawMessage `json:"payload,omitempty"`
+}
+
+// Encode returns the canonical bytes of e: compact JSON with the fields in the order of
+// the struct, the time in UTC with nanoseconds, and the payload compacted. Two entries
+// with the same fields always encode to the same bytes.
+func (e Entry) Encode() ([]byte, error) {
+	c := e
+	c.Time = e.Time.UTC()
+	if len(e.Payload) > 0 {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, e.Payload); err != nil {
+			return nil, fmt.Errorf("encode entry %d: payload: %w", e.Index, err)
+		}
+		c.Payload = buf.Bytes()
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode entry %d: %w", e.Index, err)
+	}
+	return b, nil
+}
+
+// DecodeEntry parses a stored body. It does not check that the body is canonical;
+// verification compares hashes of the stored bytes, not of a re-encoding.
+func DecodeEntry(body []byte) (Entry, error) {
+	var e Entry
+	if err := json.Unmarshal(body, &e); err != nil {
+		return Entry{}, fmt.Errorf("decode entry: %w", err)
+	}
+	return e, nil
+}

@@ -1,0 +1,119 @@
+// Package sqlite keeps coldset's production logs in one SQLite database file, the
+// embedded default. Writes go through a single connection in WAL mode with
+// synchronous=FULL, so an acknowledged append has been fsynced; reads use a
+// separate pool and never wait for the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"coldset/internal/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// busyTimeoutMillis is how long a connection waits for another process holding the
+// database lock before giving up with SQLITE_BUSY.
+const busyTimeoutMillis = 5000
+
+// readConns bounds the read pool: enough for concurrent page loads and proofs, few
+// enough that each connection's page cache stays warm.
+const readConns = 4
+
+// Store is a store.Store on one SQLite database file. It is safe for concurrent use,
+// and several processes may open the same file: each append takes SQLite's write
+// lock before it reads the log's size.
+type Store struct {
+	write *sql.DB // exactly one connection: appends queue here instead of failing busy
+	read  *sql.DB
+
+	inserts map[int]*sql.Stmt // prepared multi-row inserts on write, by row count; fixed after Open
+}
+
+// Open opens (creating if needed) the database file at path and brings its schema
+// up to date. The path must name a file: an in-memory database would give the read
+// and write pools different databases.
+func Open(path string) (*Store, error) {
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
+		return nil, fmt.Errorf("open sqlite %q: want a plain file path", path)
+	}
+	// _txlock=immediate makes BEGIN take the write lock at once, so the size an append
+	// reads cannot change before it inserts, and a lock held by another process is
+	// waited for (busy_timeout) rather than failing on the upgrade from reader.
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)", busyTimeoutMillis)
+	write, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+
+	s := &Store{write: write, inserts: make(map[int]*sql.Stmt)}
+	ctx := context.Background()
+	if err := checkDurable(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+	if err := s.prepareInserts(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+
+	read, err := sql.Open("sqlite", path+"?"+fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=query_only(1)", busyTimeoutMillis))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	s.read = read
+	return s, nil
+}
+
+// checkDurable confirms the pragmas took: a database left in another journal mode
+// (or a driver that ignored the DSN) would silently weaken the durability promise.
+func checkDurable(ctx context.Context, db *sql.DB) error {
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("read journal_mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("journal_mode is %q, want wal", mode)
+	}
+	var sync int
+	if err := db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		return fmt.Errorf("read synchronous: %w", err)
+	}
+	if sync < 2 {
+		return fmt.Errorf("synchronous is %d, want 2 (FULL)", sync)
+	}
+	return nil
+}
+
+// Close closes both pools. Appends in flight finish or fail first.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range s.inserts {
+		errs = append(errs, st.Close())
+	}
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close sqlite: %w", err)
+	}
+	return nil
+}

@@ -3,8 +3,38 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"coldset/internal/store"
 )
 
+// runCheckpoint prints a production's latest signed checkpoint, as stored. Saved to a
+// file, it is what `coldset verify --checkpoint` later proves the log still extends.
 func runCheckpoint(ctx context.Context, args []string) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("checkpoint", flag.ContinueOnError)
+	var sf storeFlags
+	sf.register(fs)
+	production := fs.String("production", "", "production id (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *production == "" {
+		return usageError(fs, "--production is required")
+	}
+	st, err := sf.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	signed, err := st.Checkpoint(ctx, *production)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("production %s has no checkpoint", *production)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(signed)
+	return err
 }

@@ -2,9 +2,25 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
+
+	"coldset/internal/ledger"
 )
 
+// runKey prints the deployment's public verifier key, creating the key pair on first
+// use like serve does.
 func runKey(ctx context.Context, args []string) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("key", flag.ContinueOnError)
+	var sf storeFlags
+	sf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := ledger.LoadOrCreateKey(sf.keyPath())
+	if err != nil {
+		return err
+	}
+	fmt.Println(s.VerifierKey())
+	return nil
 }

@@ -25,6 +25,8 @@ var commands = map[string]command{
 	"checkpoint": {"print a production's latest signed checkpoint", runCheckpoint},
 	"key":        {"print the deployment's public verifier key", runKey},
 	"bench":      {"measure coldset on this machine", runBench},
+	"user":       {"add accounts, grant them a person on a production, list them", runUser},
+	"token":      {"create an API token for an account", runToken},
 }
 
 // exitError carries a process exit code without printing anything more.

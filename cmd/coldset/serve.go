@@ -3,8 +3,76 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/server"
 )
 
+// runServe runs the HTTP server until interrupted. It creates the deployment key on
+// first start and prints "listening on ADDR" to stderr once it accepts connections.
 func runServe(ctx context.Context, args []string) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", envOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
+	// Hidden from the usage text: a benchmarking aid that must stay off on real deployments.
+	benchAppend := false
+	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT]")
+		fs.VisitAll(func(f *flag.Flag) {
+			if f.Name != "bench-append" {
+				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
+			}
+		})
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	st, err := sf.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	signer, err := ledger.LoadOrCreateKey(sf.keyPath())
+	if err != nil {
+		return err
+	}
+	lg := ledger.New(st, signer, server.Folders(benchAppend))
+	defer lg.Close()
+	if benchAppend {
+		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Fprintf(os.Stderr, "listening on %s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -48,3 +48,23 @@ type Result struct {
 	Incidents   []string     `json:"incidents"` // kinds opened
 	Escalations []Escalation `json:"escalations"`
 }
+
+// Risk is the production's risk level ("green", "amber" or "red") with its reasons in
+// words, most serious first.
+type Risk struct {
+	Level   string   `json:"level"`
+	Reasons []string `json:"reasons"`
+}
+
+// Risk levels.
+const (
+	Green = "green"
+	Amber = "amber"
+	Red   = "red"
+)
+
+// Outcomes of a decision.
+const (
+	OK      = "ok"
+	Refused = "refused"
+)

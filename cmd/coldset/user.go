@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"coldset/internal/auth"
+	"coldset/internal/ledger"
+	"coldset/internal/production"
+	"coldset/internal/rules"
+	"coldset/internal/store"
+)
+
+const userUsage = `usage: coldset user add   --email E --password-stdin [--admin] [--db FILE | --postgres URL]
+       coldset user grant --email E --production P --person ID [--db FILE | --postgres URL]
+       coldset user list  [--db FILE | --postgres URL]
+
+add    creates an account, reading its password from the first line of standard
+       input; --admin makes it a studio admin (creates productions, invites people).
+       An account made by an invitation gets its password this way.
+grant  lets the account act as person ID of production P (the person's roles are
+       the production's own, set by person.add and person.roles).
+list   prints every account: e-mail, admin, and production:person memberships.
+`
+
+func runUser(ctx context.Context, args []string) error {
+	return user(ctx, args, os.Stdin, os.Stdout)
+}
+
+// user runs one user subcommand, reading a password from stdin.
+func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(os.Stderr, userUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return exitError{2}
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
+	var sf storeFlags
+	sf.register(fs)
+	email := fs.String("email", "", "the account's e-mail address")
+	switch sub {
+	case "add":
+		stdinPassword := fs.Bool("password-stdin", false, "read the password from standard input (required)")
+		admin := fs.Bool("admin", false, "make the account a studio admin")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if *email == "" || !*stdinPassword {
+			return usageError(fs, "--email and --password-stdin are required")
+		}
+		password, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		return withAccounts(ctx, sf, func(st accountStore) error {
+			a, err := auth.AddAccount(ctx, st, *email, password, *admin)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "account %s ready%s\n", a.Email, map[bool]string{true: " (studio admin)"}[a.Admin])
+			return nil
+		})
+	case "grant":
+		prod := fs.String("production", "", "production id")
+		person := fs.String("person", "", "the person's id on the production")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if *email == "" || *prod == "" || *person == "" {
+			return usageError(fs, "--email, --production and --person are required")
+		}
+		return withAccounts(ctx, sf, func(st accountStore) error {
+			if err := checkPerson(ctx, st, sf, *prod, *person); err != nil {
+				return err
+			}
+			a, err := st.AccountByEmail(ctx, auth.NormalizeEmail(*email))
+			if errors.Is(err, auth.ErrNotFound) {
+				return fmt.Errorf("no account %s; create it with coldset user add", *email)
+			}
+			if err != nil {
+				return err
+			}
+			if err := st.Grant(ctx, auth.Membership{Account: a.ID, Production: *prod, Person: *person}); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s acts as %s on %s\n", a.Email, *person, *prod)
+			return nil
+		})
+	case "list":
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		return withAccounts(ctx, sf, func(st accountStore) error { return listAccounts(ctx, st, stdout) })
+	}
+	fmt.Fprintf(os.Stderr, "coldset user: unknown subcommand %q\n", sub)
+	fmt.Fprint(os.Stderr, userUsage)
+	return exitError{2}
+}
+
+// accountStore is a store that keeps accounts too, as both backends do.
+type accountStore interface {
+	store.Store
+	auth.Store
+}
+
+// withAccounts opens the chosen store for fn.
+func withAccounts(ctx context.Context, sf storeFlags, fn func(accountStore) error) error {
+	st, err := sf.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	as, ok := st.(accountStore)
+	if !ok {
+		return fmt.Errorf("the %T store keeps no accounts", st)
+	}
+	return fn(as)
+}
+
+// readPassword reads the first line of r, without its line ending.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("read password: standard input is empty")
+	}
+	return line, nil
+}
+
+// checkPerson makes sure person is on the production, so that a typo does not grant
+// an account a person who does not exist (or worse, one added later).
+func checkPerson(ctx context.Context, st store.Store, sf storeFlags, id, person string) error {
+	n, err := st.Size(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("no production %s", id)
+	}
+	signer, err := ledger.LoadKey(sf.keyPath())
+	if err != nil {
+		return err
+	}
+	p, err := production.Open(ctx, st, signer, id)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	found := false
+	p.View(func(s *rules.State) {
+		found = slices.ContainsFunc(s.Overview().People, func(pv rules.PersonView) bool { return pv.ID == person })
+	})
+	if !found {
+		return fmt.Errorf("production %s has no person %s; add them first (person.add)", id, person)
+	}
+	return nil
+}
+
+func listAccounts(ctx context.Context, st auth.Store, stdout io.Writer) error {
+	accounts, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tADMIN\tPASSWORD\tPRODUCTIONS")
+	for _, a := range accounts {
+		ms, err := st.Memberships(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		var on []string
+		for _, m := range ms {
+			on = append(on, m.Production+":"+m.Person)
+		}
+		password := "set"
+		if a.PasswordHash == "" {
+			password = "invited"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Email, map[bool]string{true: "yes", false: "no"}[a.Admin], password, strings.Join(on, " "))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,181 @@
+// Package production joins the pure rules of one production to its ledger: every
+// command and every deadline that falls due is decided against the live state and
+// committed as ledger entries in one append, and the state is always the fold of the
+// committed entries.
+package production
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/rules"
+	"coldset/internal/store"
+)
+
+// maxTickRounds bounds how often Tick is asked again after folding what it returned.
+// Tick should return every due event at once; asking again only catches deadlines that
+// earlier deadline events created, and a bound keeps a faulty rule from looping.
+const maxTickRounds = 100
+
+// Production is one production's live state and its ledger log. It is safe for
+// concurrent use: all changes go through the log's single writer.
+type Production struct {
+	id  string
+	log *ledger.Log
+}
+
+// Open loads production id from st, folding every stored entry into a fresh state.
+// A production with no entries yet opens empty; its first command is
+// production.create.
+func Open(ctx context.Context, st store.Store, s *ledger.Signer, id string) (*Production, error) {
+	log, err := ledger.Open(ctx, st, s, id, func() ledger.Folder { return &folder{state: rules.New()} })
+	if err != nil {
+		return nil, fmt.Errorf("open production %s: %w", id, err)
+	}
+	return &Production{id: id, log: log}, nil
+}
+
+// ID returns the production's id.
+func (p *Production) ID() string { return p.id }
+
+// Log returns the production's ledger log, for checkpoints, proofs and entries.
+func (p *Production) Log() *ledger.Log { return p.log }
+
+// Close stops the log's writer. It does not close the store.
+func (p *Production) Close() error { return p.log.Close() }
+
+// Do ticks the production to now and decides c by the actor, as one ledger append:
+// the deadline events that fell due and the command's events (or its one refusal)
+// are durable together when Do returns. The Result summarises all of them, so a
+// caller sees escalations that fired while the clock moved as well as the command's
+// own flags. An error means nothing may be assumed recorded; a refusal is not an error.
+func (p *Production) Do(ctx context.Context, by rules.Actor, c rules.Command, now time.Time) (rules.Result, error) {
+	var evs []rules.Event
+	_, err := p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
+		f := lf.(*folder)
+		ticks, err := f.tickTo(now, next)
+		if err != nil {
+			// The folder is broken: the log's fold of these fails this call and
+			// rebuilds the state from the store.
+			return toEntries(ticks), nil
+		}
+		evs = append(ticks, f.state.Decide(by, c, now)...)
+		return toEntries(evs), nil
+	})
+	if err != nil {
+		return rules.Result{}, fmt.Errorf("%s in %s: %w", c.Do, p.id, err)
+	}
+	return rules.Summarize(evs), nil
+}
+
+// Tick records every deadline event due at or before now (escalations, flags that
+// expire), in time order, as one append. It does nothing when nothing is due.
+func (p *Production) Tick(ctx context.Context, now time.Time) (rules.Result, error) {
+	if d, ok := p.NextDeadline(); !ok || d.After(now) {
+		return rules.Summarize(nil), nil
+	}
+	var evs []rules.Event
+	_, err := p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
+		// On error the folder is broken and folding these fails the call (see Do).
+		ticks, _ := lf.(*folder).tickTo(now, next)
+		evs = ticks
+		return toEntries(ticks), nil
+	})
+	if err != nil {
+		return rules.Result{}, fmt.Errorf("tick %s to %s: %w", p.id, now.Format(time.RFC3339), err)
+	}
+	return rules.Summarize(evs), nil
+}
+
+// View calls fn with the state as of the committed entries. fn must not keep or
+// modify the state, or call Do or Tick.
+func (p *Production) View(fn func(*rules.State)) {
+	p.log.View(func(f ledger.Folder) { fn(f.(*folder).state) })
+}
+
+// NextDeadline returns the earliest deadline still to fall due, if any.
+func (p *Production) NextDeadline() (t time.Time, ok bool) {
+	p.View(func(s *rules.State) { t, ok = s.NextDeadline() })
+	return t, ok
+}
+
+// folder folds ledger entries into the rules' state. Deadline events are applied while
+// deciding, so the command is decided against the ticked state; their entries are
+// then skipped when the log folds them (applied marks the first index not yet folded
+// that way).
+type folder struct {
+	state   *rules.State
+	applied uint64
+	broken  error // set when applying a deadline event failed: the state must be rebuilt
+}
+
+func (f *folder) Fold(e ledger.Entry) error {
+	if f.broken != nil {
+		return f.broken
+	}
+	if e.Index < f.applied {
+		return nil
+	}
+	if err := f.state.Apply(toEvent(e)); err != nil {
+		return fmt.Errorf("apply %s: %w", e.Type, err)
+	}
+	return nil
+}
+
+// tickTo applies to the state every deadline event due at or before now, as the
+// entries from index next on, and returns them. On error the folder is broken: the
+// events returned so far were applied and the next Fold fails, which makes the log
+// rebuild the state.
+func (f *folder) tickTo(now time.Time, next uint64) ([]rules.Event, error) {
+	var all []rules.Event
+	for range maxTickRounds {
+		due := f.state.Tick(now)
+		if len(due) == 0 {
+			return all, nil
+		}
+		for _, ev := range due {
+			all = append(all, ev)
+			f.applied = next + uint64(len(all))
+			// Apply what a reload will read back (UTC time, compact payload), so the
+			// live state and a rebuilt one are the same.
+			stored, err := roundTrip(ev)
+			if err == nil {
+				err = f.state.Apply(stored)
+			}
+			if err != nil {
+				f.broken = fmt.Errorf("apply deadline event %s: %w", ev.Type, err)
+				return all, f.broken
+			}
+		}
+	}
+	f.broken = errors.New("deadline events keep falling due")
+	return all, f.broken
+}
+
+func toEntries(evs []rules.Event) []ledger.Entry {
+	out := make([]ledger.Entry, len(evs))
+	for i, ev := range evs {
+		out[i] = ledger.Entry{Time: ev.Time, Actor: ev.Actor, Type: ev.Type, Payload: ev.Data}
+	}
+	return out
+}
+
+func toEvent(e ledger.Entry) rules.Event {
+	return rules.Event{Type: e.Type, Time: e.Time, Actor: e.Actor, Data: e.Payload}
+}
+
+// roundTrip returns ev as it will be read back from the ledger.
+func roundTrip(ev rules.Event) (rules.Event, error) {
+	e := toEntries([]rules.Event{ev})[0]
+	body, err := e.Encode()
+	if err != nil {
+		return rules.Event{}, err
+	}
+	if e, err = ledger.DecodeEntry(body); err != nil {
+		return rules.Event{}, err
+	}
+	return toEvent(e), nil
+}

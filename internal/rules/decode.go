@@ -1,0 +1,224 @@
+package rules
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// refusal is why an action is refused: the rule, a message saying what to do instead,
+// and for invalid input the field at fault.
+type refusal struct {
+	Rule    string
+	Message string
+	Field   string
+	// keep: the events already built are the consequences the refusing rule prescribes
+	// (show-and-confirm cancels the hand-over and opens an incident).
+	keep bool
+}
+
+func invalid(field, format string, args ...any) *refusal {
+	return &refusal{Rule: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func refuse(rule, format string, args ...any) *refusal {
+	return &refusal{Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// reader decodes a command's "with" object strictly: every key must be one the action
+// knows, and each getter checks presence, type and form. The first problem found is kept
+// in bad and later getters return zero values, so a handler reads all its fields and then
+// checks bad once.
+type reader struct {
+	prefix string // "with", or the path of a nested map
+	m      map[string]json.RawMessage
+	bad    *refusal
+}
+
+func readWith(raw json.RawMessage, allowed ...string) *reader {
+	return readObject(raw, "with", allowed...)
+}
+
+func readObject(raw json.RawMessage, prefix string, allowed ...string) *reader {
+	r := &reader{prefix: prefix, m: map[string]json.RawMessage{}}
+	t := strings.TrimSpace(string(raw))
+	if t == "" || t == "null" {
+		return r
+	}
+	if !strings.HasPrefix(t, "{") {
+		r.bad = invalid(prefix, "%s must be a map of fields (%s)", prefix, strings.Join(allowed, ", "))
+		return r
+	}
+	if err := json.Unmarshal(raw, &r.m); err != nil {
+		r.bad = invalid(prefix, "%s is not a valid map of fields (%s)", prefix, strings.Join(allowed, ", "))
+		return r
+	}
+	known := map[string]bool{}
+	for _, k := range allowed {
+		known[k] = true
+	}
+	for _, k := range sortedKeys(r.m) {
+		// A key without a value says nothing, and YAML flow maps make such keys out of
+		// text that holds a comma ({reason: safety, hours and lodging}): null is absent.
+		if string(r.m[k]) == "null" {
+			delete(r.m, k)
+			continue
+		}
+		if !known[k] {
+			r.bad = invalid(prefix+"."+k, "%s.%s is not a known field (the fields are: %s)", prefix, k, strings.Join(allowed, ", "))
+			return r
+		}
+	}
+	return r
+}
+
+// raw returns the value of key, or nil when it is absent or null.
+func (r *reader) raw(key string) json.RawMessage {
+	if r.bad != nil {
+		return nil
+	}
+	v, ok := r.m[key]
+	if !ok || string(v) == "null" {
+		return nil
+	}
+	return v
+}
+
+func (r *reader) fail(key, format string, args ...any) {
+	if r.bad == nil {
+		r.bad = invalid(r.prefix+"."+key, r.prefix+"."+key+" "+format, args...)
+	}
+}
+
+// str decodes a string; numbers are accepted as their literal text when asNumber is set
+// (a scene called 12, a serial number 12345).
+func (r *reader) str(key string, required, asNumber bool) string {
+	v := r.raw(key)
+	if v == nil {
+		if required && r.bad == nil {
+			r.fail(key, "is missing")
+		}
+		return ""
+	}
+	switch {
+	case v[0] == '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			r.fail(key, "is not a valid string")
+			return ""
+		}
+		s = strings.TrimSpace(s)
+		if required && s == "" {
+			r.fail(key, "is empty")
+		}
+		return s
+	case asNumber && (v[0] == '-' || v[0] >= '0' && v[0] <= '9'):
+		return string(v)
+	}
+	r.fail(key, "must be text, not %s", v)
+	return ""
+}
+
+func (r *reader) text(key string) string    { return r.str(key, true, true) }
+func (r *reader) optText(key string) string { return r.str(key, false, true) }
+
+// id decodes an id of the form [a-z0-9-]+.
+func (r *reader) id(key string, required, asNumber bool) string {
+	s := r.str(key, required, asNumber)
+	if s != "" && !validID(s) {
+		r.fail(key, "%q is not an id: use lowercase letters, digits and dashes", s)
+		return ""
+	}
+	return s
+}
+
+func validID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// enum decodes one of the allowed values.
+func (r *reader) enum(key string, required bool, allowed ...string) string {
+	s := r.str(key, required, false)
+	if s == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	r.fail(key, "is %q; it must be one of: %s", s, strings.Join(allowed, ", "))
+	return ""
+}
+
+// integer decodes a whole number of at least min; def is used when it is absent and not
+// required.
+func (r *reader) integer(key string, required bool, min, def int) int {
+	v := r.raw(key)
+	if v == nil {
+		if required {
+			r.fail(key, "is missing")
+		}
+		return def
+	}
+	n, err := strconv.ParseInt(string(v), 10, 32)
+	if err != nil {
+		r.fail(key, "must be a whole number, not %s", v)
+		return def
+	}
+	if int(n) < min {
+		r.fail(key, "must be at least %d, not %d", min, n)
+		return def
+	}
+	return int(n)
+}
+
+// number decodes a number greater than zero (hours, feet).
+func (r *reader) number(key string, required bool) float64 {
+	v := r.raw(key)
+	if v == nil {
+		if required {
+			r.fail(key, "is missing")
+		}
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || v[0] == '"' || math.IsInf(f, 0) || math.IsNaN(f) {
+		r.fail(key, "must be a number, not %s", v)
+		return 0
+	}
+	if f <= 0 {
+		r.fail(key, "must be more than 0, not %s", v)
+		return 0
+	}
+	return f
+}
+
+func (r *reader) boolean(key string, required bool) bool {
+	v := r.raw(key)
+	if v == nil {
+		if required {
+			r.fail(key, "is missing (true or false)")
+		}
+		return false
+	}
+	switch string(v) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	r.fail(key, "must be true or false, not %s", v)
+	return false
+}

@@ -1,0 +1,253 @@
+package rules
+
+import "fmt"
+
+// People on the production: their roles, certification and training.
+
+func (d *decision) decidePersonAdd() *refusal {
+	r := readWith(d.cmd.With, "id", "name", "roles", "department", "department_head", "certified_until", "training")
+	p := personData{
+		ID:             r.id("id", true, false),
+		Name:           r.text("name"),
+		Roles:          r.list("roles", true, false, allRoles...),
+		Department:     r.optText("department"),
+		DepartmentHead: r.boolean("department_head", false),
+		CertifiedUntil: r.date("certified_until", false),
+		Training:       r.hoursMap("training"),
+	}
+	if p.DepartmentHead && p.Department == "" {
+		r.fail("department", "is missing: a department head names the department they lead")
+	}
+	if r.bad != nil {
+		return r.bad
+	}
+	if old := d.s.people[p.ID]; old != nil && len(old.Roles) > 0 {
+		return invalid("with.id", "%s is already on the production; change their roles with person.roles", p.ID)
+	}
+	if !d.system() {
+		if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+			return ref
+		}
+	}
+	dual := dualRole(p.Roles)
+	if dual && d.s.prod.cfg.RefuseDualRole {
+		return refuse(ArmorerDualRole, "%s would be armorer and %s at once, which this production refuses; give the armorer no other role", p.ID, otherRoles(p.Roles))
+	}
+	d.emit("person.add", &p)
+	if dual {
+		d.raise(ArmorerDualRole, p.ID, "", noExpiry, fmt.Sprintf("%s is armorer and %s", p.ID, otherRoles(p.Roles)))
+	}
+	return nil
+}
+
+func (d *decision) decidePersonRoles() *refusal {
+	r := readWith(d.cmd.With, "person", "roles")
+	who := d.knownPerson(r, "person")
+	if r.raw("roles") == nil {
+		r.fail("roles", "is missing (the full new list of roles)")
+	}
+	roles := r.list("roles", false, false, allRoles...)
+	if r.bad != nil {
+		return r.bad
+	}
+	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+		return ref
+	}
+	if ref := d.named("with.person", who); ref != nil {
+		return ref
+	}
+	was, now := dualRole(sortedKeys(d.s.people[who].Roles)), dualRole(roles)
+	if !was && now && d.s.prod.cfg.RefuseDualRole {
+		return refuse(ArmorerDualRole, "%s would be armorer and %s at once, which this production refuses; give the armorer no other role", who, otherRoles(roles))
+	}
+	d.emit("person.roles", &rolesData{Person: who, Roles: roles})
+	switch {
+	case !was && now:
+		d.raise(ArmorerDualRole, who, "", noExpiry, fmt.Sprintf("%s is armorer and %s", who, otherRoles(roles)))
+	case was && !now:
+		d.lift(ArmorerDualRole, who, nil)
+	}
+	return nil
+}
+
+func (d *decision) decideCertification() *refusal {
+	r := readWith(d.cmd.With, "person", "kind", "until")
+	p := certData{Person: d.knownPerson(r, "person"), Kind: r.enum("kind", true, "armorer"), Until: r.date("until", true)}
+	if r.bad != nil {
+		return r.bad
+	}
+	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+		return ref
+	}
+	if ref := d.named("with.person", p.Person); ref != nil {
+		return ref
+	}
+	d.emit("certification.record", &p)
+	return nil
+}
+
+func (d *decision) decideTrainingRecord() *refusal {
+	r := readWith(d.cmd.With, "person", "type", "hours")
+	p := trainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true)}
+	if r.bad != nil {
+		return r.bad
+	}
+	if _, ref := d.permit("armorer", "safety_officer"); ref != nil {
+		return ref
+	}
+	if ref := d.named("with.person", p.Person); ref != nil {
+		return ref
+	}
+	d.emit("training.record", &p)
+	have := d.s.people[p.Person].Training[p.Type] + p.Hours
+	d.lift(TrainingDenied, p.Person, func(f *flag) bool {
+		q := d.s.requests[f.Ref]
+		return q != nil && q.Type == p.Type && have >= q.Hours
+	})
+	return nil
+}
+
+func (d *decision) decideTrainingRequest() *refusal {
+	r := readWith(d.cmd.With, "id", "type", "hours", "note")
+	p := requestData{ID: r.id("id", true, false), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true), Note: r.optText("note")}
+	if r.bad != nil {
+		return r.bad
+	}
+	if d.s.requests[p.ID] != nil {
+		return invalid("with.id", "training request %s already exists", p.ID)
+	}
+	if _, ref := d.member(); ref != nil {
+		return ref
+	}
+	d.emit("training.request", &p)
+	return nil
+}
+
+func (d *decision) decideTrainingDeny() *refusal  { return d.decideTraining("training.deny") }
+func (d *decision) decideTrainingGrant() *refusal { return d.decideTraining("training.grant") }
+
+func (d *decision) decideTraining(typ string) *refusal {
+	r := readWith(d.cmd.With, "request", "reason")
+	id := r.id("request", true, false)
+	q := d.s.requests[id]
+	if id != "" && q == nil {
+		r.fail("request", "names %s, which is not a training request", id)
+	}
+	p := decisionData{Request: id, Reason: r.str("reason", typ == "training.deny", true)}
+	if r.bad != nil {
+		return r.bad
+	}
+	if q.Status != "requested" {
+		return invalid("with.request", "training request %s was already %s", id, q.Status)
+	}
+	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+		return ref
+	}
+	d.emit(typ, &p)
+	if typ == "training.deny" {
+		d.raise(TrainingDenied, q.Person, q.ID, noExpiry, fmt.Sprintf("%s asked for %g hours of %s training; denied: %s", q.Person, q.Hours, q.Type, p.Reason))
+		if d.s.people[q.Person].Training[q.Type] >= q.Hours {
+			// Already trained that far: the flag is raised and ends at once.
+			d.rule(EventFlagLift, &flagLiftData{Flag: d.nextFlag, Rule: TrainingDenied, Subject: q.Person, FirearmFlag: true, By: typ})
+		}
+	}
+	return nil
+}
+
+// dualRole reports whether roles combine armorer with any role but investigator.
+func dualRole(roles []string) bool {
+	return contains(roles, "armorer") && otherRoles(roles) != ""
+}
+
+func otherRoles(roles []string) string {
+	var other []string
+	for _, r := range roles {
+		if r != "armorer" && r != "investigator" {
+			other = append(other, r)
+		}
+	}
+	if len(other) == 0 {
+		return ""
+	}
+	return rolesInWords(other)
+}
+
+func (s *State) applyPersonAdd(e Event) (any, error) {
+	p, err := decode[personData](e)
+	if err != nil {
+		return nil, err
+	}
+	pe := &person{ID: p.ID, Name: p.Name, Roles: map[string]bool{}, Department: p.Department, Head: p.DepartmentHead, CertUntil: p.CertifiedUntil, Training: map[string]float64{}}
+	for _, r := range p.Roles {
+		pe.Roles[r] = true
+	}
+	for k, h := range p.Training {
+		pe.Training[k] = h
+	}
+	s.people[p.ID] = pe
+	return p, nil
+}
+
+func (s *State) applyPersonRoles(e Event) (any, error) {
+	p, err := decode[rolesData](e)
+	if err != nil {
+		return nil, err
+	}
+	pe := s.people[p.Person]
+	if pe == nil {
+		return nil, fmt.Errorf("unknown person %q", p.Person)
+	}
+	pe.Roles = map[string]bool{}
+	for _, r := range p.Roles {
+		pe.Roles[r] = true
+	}
+	return p, nil
+}
+
+func (s *State) applyCertification(e Event) (any, error) {
+	p, err := decode[certData](e)
+	if err != nil {
+		return nil, err
+	}
+	pe := s.people[p.Person]
+	if pe == nil {
+		return nil, fmt.Errorf("unknown person %q", p.Person)
+	}
+	pe.CertUntil = p.Until
+	return p, nil
+}
+
+func (s *State) applyTrainingRecord(e Event) (any, error) {
+	p, err := decode[trainingData](e)
+	if err != nil {
+		return nil, err
+	}
+	pe := s.people[p.Person]
+	if pe == nil {
+		return nil, fmt.Errorf("unknown person %q", p.Person)
+	}
+	pe.Training[p.Type] += p.Hours
+	return p, nil
+}
+
+func (s *State) applyTrainingRequest(e Event) (any, error) {
+	p, err := decode[requestData](e)
+	if err != nil {
+		return nil, err
+	}
+	s.requests[p.ID] = &request{ID: p.ID, Person: e.Actor, Type: p.Type, Hours: p.Hours, Status: "requested"}
+	return p, nil
+}
+
+func (s *State) applyTrainingDecision(e Event) (any, error) {
+	p, err := decode[decisionData](e)
+	if err != nil {
+		return nil, err
+	}
+	q := s.requests[p.Request]
+	if q == nil {
+		return nil, fmt.Errorf("unknown training request %q", p.Request)
+	}
+	q.Status = map[string]string{"training.deny": "denied", "training.grant": "granted"}[e.Type]
+	return p, nil
+}

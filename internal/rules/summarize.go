@@ -1,0 +1,37 @@
+package rules
+
+import "encoding/json"
+
+// Summarize reports what a decision or a tick produced: the outcome (with the rule,
+// message and field of a refusal), the flags raised (rule ids, once each), the kinds of
+// incident opened and the escalations raised, in the order they happened.
+func Summarize(evs []Event) Result {
+	res := Result{Outcome: OK, Flags: []string{}, Incidents: []string{}, Escalations: []Escalation{}}
+	refused := false
+	for _, e := range evs {
+		switch e.Type {
+		case EventRefused:
+			var p refusedData
+			if json.Unmarshal(e.Data, &p) == nil && !refused {
+				refused = true
+				res.Outcome, res.Rule, res.Message, res.Field = Refused, p.Rule, p.Message, p.Field
+			}
+		case EventFlag:
+			var p flagData
+			if json.Unmarshal(e.Data, &p) == nil && !contains(res.Flags, p.Rule) {
+				res.Flags = append(res.Flags, p.Rule)
+			}
+		case EventIncidentOpen, "incident.report":
+			var p incidentData
+			if json.Unmarshal(e.Data, &p) == nil && !contains(res.Incidents, p.Kind) {
+				res.Incidents = append(res.Incidents, p.Kind)
+			}
+		case EventEscalation:
+			var p escalationData
+			if json.Unmarshal(e.Data, &p) == nil {
+				res.Escalations = append(res.Escalations, Escalation{Concern: p.Concern, Level: p.Level})
+			}
+		}
+	}
+	return res
+}

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"coldset/internal/auth"
+	"coldset/internal/rules"
+)
+
+// inviteResponse is a person added to a production and the account that acts as them.
+type inviteResponse struct {
+	Person string `json:"person"`
+	Email  string `json:"email"`
+	// NeedsPassword: the account was made by this invitation (or an earlier one) and
+	// cannot sign in until it is given a password (coldset user add).
+	NeedsPassword bool `json:"needs_password"`
+	actionResponse
+}
+
+// invite adds a person to the production (person.add, with the body's fields other
+// than email) and grants the account with that e-mail that person, creating the
+// account without a password if there is none.
+//
+// Who acts: a caller who is a person on the production adds as that person, so the
+// production's own permission table applies (a producer or safety officer; anyone
+// else is refused with role-required, and the refusal is recorded). A studio admin who
+// is not a person on it adds as the deployment itself, the way a production's first
+// people are set up.
+func (s *Server) invite(w http.ResponseWriter, r *http.Request, a access) {
+	var body map[string]json.RawMessage
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var email string
+	if err := json.Unmarshal(body["email"], &email); err != nil || email == "" {
+		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: "email is required: the e-mail address of the person's account"})
+		return
+	}
+	email, err := auth.CheckEmail(email)
+	if err != nil {
+		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: err.Error()})
+		return
+	}
+	if err := s.notYetOn(r, email, a.prod.ID()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	delete(body, "email")
+	var person struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body["id"], &person.ID) // a bad id is the rules' to refuse
+	with, err := json.Marshal(body)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: "person.add", With: with}, s.api.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if res.Outcome == rules.Refused {
+		s.writeError(w, r, refusal(res, "with."))
+		return
+	}
+	acct, err := auth.Invite(r.Context(), s.api.accounts, email)
+	if err == nil {
+		err = s.api.accounts.Grant(r.Context(), auth.Membership{Account: acct.ID, Production: a.prod.ID(), Person: person.ID})
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeStatus(w, http.StatusCreated, inviteResponse{
+		Person: person.ID, Email: email, NeedsPassword: acct.PasswordHash == "",
+		actionResponse: actionResponse{Result: res, State: summarize(a.prod)},
+	})
+}
+
+// notYetOn refuses, before anything is recorded, to invite an account that already
+// is a person on the production.
+func (s *Server) notYetOn(r *http.Request, email, production string) error {
+	acct, err := s.api.accounts.AccountByEmail(r.Context(), email)
+	if errors.Is(err, auth.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ms, err := s.api.accounts.Memberships(r.Context(), acct.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Production == production {
+			return &apiError{kind: kindConflict, field: "email", detail: email + " is already " + m.Person + " on this production"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"coldset/internal/auth"
+)
+
+// sessionCookie holds a browser session's secret. The store keeps only its SHA-256.
+const sessionCookie = "coldset_session"
+
+// authedHandler is a handler for signed-in callers only; c is the caller's account.
+type authedHandler func(w http.ResponseWriter, r *http.Request, c auth.Account)
+
+// authed answers 401 unless the request carries a valid API token (Authorization:
+// Bearer) or session cookie.
+func (s *Server) authed(h authedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.caller(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h(w, r, c)
+	}
+}
+
+// caller authenticates r. A request with an Authorization header is judged by it
+// alone, so a script's wrong token is not rescued by a browser cookie.
+func (s *Server) caller(r *http.Request) (auth.Account, error) {
+	if s.api.accounts == nil {
+		return auth.Account{}, errors.New("no account store configured")
+	}
+	kind, secret := auth.KindSession, ""
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return auth.Account{}, unauthorized("the Authorization header must be \"Bearer\" and an API token (coldset token create)")
+		}
+		kind, secret = auth.KindToken, strings.TrimSpace(token)
+	} else if ck, err := r.Cookie(sessionCookie); err == nil {
+		secret = ck.Value
+	}
+	if secret == "" {
+		return auth.Account{}, unauthorized("sign in first (POST /api/session), or send an API token as Authorization: Bearer")
+	}
+	a, err := auth.Authenticate(r.Context(), s.api.accounts, kind, secret, s.api.now())
+	switch {
+	case errors.Is(err, auth.ErrNotFound) && kind == auth.KindToken:
+		return auth.Account{}, unauthorized("the API token is unknown or revoked; create one with coldset token create")
+	case errors.Is(err, auth.ErrNotFound):
+		return auth.Account{}, unauthorized("the session has ended; sign in again (POST /api/session)")
+	}
+	return a, err
+}
+
+func unauthorized(detail string) error {
+	return &apiError{kind: kindUnauthorized, detail: detail}
+}
+
+func forbidden(rule, detail string) error {
+	return &apiError{kind: kindForbidden, rule: rule, detail: detail}
+}
+
+type signInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// accountJSON is the signed-in account as the API shows it.
+type accountJSON struct {
+	Email       string           `json:"email"`
+	Admin       bool             `json:"admin"`
+	Productions []membershipJSON `json:"productions"`
+}
+
+type membershipJSON struct {
+	Production string `json:"production"`
+	Person     string `json:"person"`
+}
+
+// signIn checks an e-mail and password and starts a browser session: 201 with the
+// account and a session cookie, or 401 that does not say which of the two was wrong.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	var req signInRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.api.accounts == nil {
+		s.writeError(w, r, errors.New("no account store configured"))
+		return
+	}
+	a, err := auth.SignIn(r.Context(), s.api.accounts, req.Email, req.Password)
+	if errors.Is(err, auth.ErrBadPassword) {
+		s.writeError(w, r, unauthorized("wrong e-mail or password"))
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.api.now()
+	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    secret,
+		Path:     "/",
+		Expires:  now.Add(auth.SessionTTL),
+		MaxAge:   int(auth.SessionTTL / time.Second),
+		HttpOnly: true,
+		Secure:   r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
+	s.writeAccount(w, r, a, http.StatusCreated)
+}
+
+// whoAmI answers the signed-in account and the productions it is a person on.
+func (s *Server) whoAmI(w http.ResponseWriter, r *http.Request, c auth.Account) {
+	s.writeAccount(w, r, c, http.StatusOK)
+}
+
+func (s *Server) writeAccount(w http.ResponseWriter, r *http.Request, c auth.Account, status int) {
+	ms, err := s.api.accounts.Memberships(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := accountJSON{Email: c.Email, Admin: c.Admin, Productions: []membershipJSON{}}
+	for _, m := range ms {
+		out.Productions = append(out.Productions, membershipJSON{Production: m.Production, Person: m.Person})
+	}
+	writeStatus(w, status, out)
+}
+
+// signOut ends the cookie's session, if any, and clears the cookie: 204 either way.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" && s.api.accounts != nil {
+		if err := s.api.accounts.DeleteCredential(r.Context(), auth.HashToken(ck.Value)); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+}

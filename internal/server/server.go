@@ -1,0 +1,59 @@
+// Package server is coldset's HTTP server: the JSON API under /api/, health checks,
+// and (later) the web pages. Handlers live in files by area; errors reach clients
+// only through writeError.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"coldset/internal/auth"
+	"coldset/internal/ledger"
+)
+
+// Config is what the server runs on.
+type Config struct {
+	Ledger *ledger.Ledger
+	Logger *slog.Logger
+	// BenchAppend enables POST /api/bench/append, which appends synthetic entries to
+	// productions named bench*. It is a benchmarking and crash-testing aid, off by
+	// default, and must never be enabled on a deployment that keeps real records.
+	BenchAppend bool
+	// Accounts keeps accounts, sessions, API tokens and memberships; nil means the
+	// ledger's store, which must then implement auth.Store (both backends do). The
+	// ledger must open its logs with production.NewFolder.
+	Accounts auth.Store
+}
+
+// Server answers coldset's HTTP requests. It is safe for concurrent use.
+type Server struct {
+	ledger *ledger.Ledger
+	log    *slog.Logger
+	mux    *http.ServeMux
+	api    api // accounts and the actions API: api.go
+}
+
+// New returns a server with its routes registered.
+func New(cfg Config) *Server {
+	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+
+	s.mux.HandleFunc("GET /api/productions/{id}/checkpoint", s.checkpoint)
+	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.entries)
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.inclusionProof)
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.consistencyProof)
+	if cfg.BenchAppend {
+		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
+	}
+	s.registerAPI(cfg)
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, notFound("no such API endpoint"))
+	})
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

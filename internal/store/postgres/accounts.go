@@ -1,0 +1,177 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"coldset/internal/auth"
+)
+
+var _ auth.Store = (*Store)(nil)
+
+// foreignKeyViolation is the SQLSTATE of a row naming an account that does not exist.
+const foreignKeyViolation = "23503"
+
+// Several processes may write accounts at once: the unique keys decide, and
+// ON CONFLICT DO NOTHING turns a lost race into "no row" rather than an error.
+
+// CreateAccount stores a new account; ErrExists when the e-mail is taken.
+func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account, error) {
+	a.Created = time.Now().UTC().Truncate(time.Microsecond)
+	err := s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (email) DO NOTHING RETURNING id`, a.Email, a.PasswordHash, a.Admin, a.Created).Scan(&a.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = auth.ErrExists
+	}
+	if err != nil {
+		return auth.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
+	}
+	return a, nil
+}
+
+const accountColumns = "id, email, password_hash, admin, created"
+
+func scanAccount(row pgx.Row) (auth.Account, error) {
+	var a auth.Account
+	if err := row.Scan(&a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return a, auth.ErrNotFound
+		}
+		return a, err
+	}
+	a.Created = a.Created.UTC()
+	return a, nil
+}
+
+// AccountByEmail returns the account with that e-mail, or ErrNotFound.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, error) {
+	a, err := scanAccount(s.pool.QueryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", email))
+	if err != nil {
+		return a, fmt.Errorf("account %s: %w", email, err)
+	}
+	return a, nil
+}
+
+// SetPassword replaces an account's password hash.
+func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
+	tag, err := s.pool.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = auth.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set password of account %d: %w", account, err)
+	}
+	return nil
+}
+
+// Accounts lists every account by e-mail.
+func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Account, error) { return scanAccount(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	return out, nil
+}
+
+// CreateCredential stores c, first dropping the account's expired credentials so
+// that sessions do not pile up.
+func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
+	var expires *time.Time
+	if !c.Expires.IsZero() {
+		expires = &c.Expires
+	}
+	var b pgx.Batch
+	b.Queue("DELETE FROM credentials WHERE account = $1 AND expires <= $2", c.Account, c.Created)
+	b.Queue("INSERT INTO credentials (hash, account, kind, created, expires) VALUES ($1, $2, $3, $4, $5)",
+		c.Hash, c.Account, c.Kind, c.Created, expires)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	if err != nil {
+		return fmt.Errorf("create %s for account %d: %w", c.Kind, c.Account, err)
+	}
+	return nil
+}
+
+// CredentialAccount returns the unexpired credential with that hash and its account.
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (auth.Credential, auth.Account, error) {
+	c := auth.Credential{Hash: hash}
+	var expires *time.Time
+	var a auth.Account
+	err := s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
+			a.id, a.email, a.password_hash, a.admin, a.created
+		FROM credentials c JOIN accounts a ON a.id = c.account
+		WHERE c.hash = $1 AND (c.expires IS NULL OR c.expires > $2)`, hash, now).
+		Scan(&c.Account, &c.Kind, &c.Created, &expires, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, a, fmt.Errorf("credential: %w", auth.ErrNotFound)
+	}
+	if err != nil {
+		return c, a, fmt.Errorf("credential: %w", err)
+	}
+	c.Created, a.Created = c.Created.UTC(), a.Created.UTC()
+	if expires != nil {
+		c.Expires = expires.UTC()
+	}
+	return c, a, nil
+}
+
+// DeleteCredential removes the credential with that hash, if there is one.
+func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
+	if _, err := s.pool.Exec(ctx, "DELETE FROM credentials WHERE hash = $1", hash); err != nil {
+		return fmt.Errorf("delete credential: %w", err)
+	}
+	return nil
+}
+
+// Grant makes the account act as the person on the production.
+func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO memberships (account, production, person) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, m.Account, m.Production, m.Person)
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &pgErr) && pgErr.Code == foreignKeyViolation:
+		err = auth.ErrNotFound
+	case err == nil && tag.RowsAffected() == 0:
+		// A membership was there: the same one (granting twice is fine) or a clash.
+		var same bool
+		err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM memberships WHERE account = $1 AND production = $2 AND person = $3)",
+			m.Account, m.Production, m.Person).Scan(&same)
+		if err == nil && !same {
+			err = auth.ErrExists
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("grant account %d %s on %s: %w", m.Account, m.Person, m.Production, err)
+	}
+	return nil
+}
+
+// Memberships lists the account's memberships by production.
+func (s *Store) Memberships(ctx context.Context, account int64) ([]auth.Membership, error) {
+	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = $1 ORDER BY production", account)
+}
+
+// Members lists the memberships on a production by person.
+func (s *Store) Members(ctx context.Context, production string) ([]auth.Membership, error) {
+	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = $1 ORDER BY person", production)
+}
+
+func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.Membership, error) {
+	rows, err := s.pool.Query(ctx, query, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list memberships: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[auth.Membership])
+	if err != nil {
+		return nil, fmt.Errorf("list memberships: %w", err)
+	}
+	return out, nil
+}

@@ -286,6 +286,6 @@ type closeData struct {
 	Actions  string `json:"actions"`
 }
 
-type overrideData struct {
+type holdActionData struct {
 	Reason string `json:"reason,omitempty"`
 }

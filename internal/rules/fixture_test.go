@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -233,4 +235,20 @@ func runCases(t *testing.T, cases []ruleCase) {
 			tc.want.check(t, f, f.do(tc.step))
 		})
 	}
+}
+
+func escStrings(es []Escalation) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, fmt.Sprintf("%s/%d", e.Concern, e.Level))
+	}
+	return out
+}
+
+// sameSet compares two lists as sets of strings, as scenario expectations do.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }

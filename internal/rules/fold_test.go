@@ -188,7 +188,6 @@ func realisticEvents(tb testing.TB, n int) []Event {
 // server does when it opens a production.
 func BenchmarkRebuild(b *testing.B) {
 	evs := realisticEvents(b, benchEvents)
-	b.ReportMetric(float64(len(evs)), "events")
 	b.ResetTimer()
 	for b.Loop() {
 		s := New()
@@ -198,6 +197,7 @@ func BenchmarkRebuild(b *testing.B) {
 			}
 		}
 	}
+	b.ReportMetric(float64(len(evs)), "events/op")
 }
 
 var benchEvents = envInt("COLDSET_BENCH_EVENTS", 1_000_000)

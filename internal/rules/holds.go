@@ -61,7 +61,7 @@ func (d *decision) decideHoldClear() *refusal {
 	if d.s.risk.red() {
 		return refuse(RiskRedHold, "the risk level is red (%s); the hold can be cleared only once it is no longer red", strings.Join(d.s.Risk().Reasons, "; "))
 	}
-	d.emit("hold.clear", &overrideData{})
+	d.emit("hold.clear", &holdActionData{})
 	if d.s.risk.placed {
 		d.rule(EventHoldLift, &holdData{Hold: RiskRedHold, By: d.cmd.Do})
 	}
@@ -70,7 +70,7 @@ func (d *decision) decideHoldClear() *refusal {
 
 func (d *decision) decideHoldOverride() *refusal {
 	r := readWith(d.cmd.With, "reason")
-	p := overrideData{Reason: r.text("reason")}
+	p := holdActionData{Reason: r.text("reason")}
 	if r.bad != nil {
 		return r.bad
 	}

@@ -186,11 +186,22 @@ func locate(ctx context.Context, st store.Store, v note.Verifier, production str
 		from = cps[i-1].cp.Size
 	}
 	size := cps[i].cp.Size
-	reason := fmt.Sprintf("entry %d does not match the checkpoint at size %d", from, size)
-	if size-1 > from {
-		reason = fmt.Sprintf("one of entries %d..%d does not match the checkpoint at size %d", from, size-1, size)
+	if size-1 == from {
+		return &Mismatch{Production: production, Index: from, HasIndex: true,
+			Reason: fmt.Sprintf("entry %d does not match the checkpoint at size %d", from, size)}
 	}
-	return &Mismatch{Production: production, Index: from, HasIndex: true, Reason: reason}
+	// The checkpoint covers a batch of entries. An edited body that is no longer in
+	// canonical form gives itself away; otherwise the batch is all that can be named.
+	if rows, err := st.Entries(ctx, production, from, size); err == nil {
+		for _, r := range rows {
+			if edited(r.Body) {
+				return &Mismatch{Production: production, Index: r.Index, HasIndex: true,
+					Reason: fmt.Sprintf("entry %d was edited: it is not in canonical form and does not match the checkpoint at size %d", r.Index, size)}
+			}
+		}
+	}
+	return &Mismatch{Production: production, Index: from, HasIndex: true,
+		Reason: fmt.Sprintf("one of entries %d..%d does not match the checkpoint at size %d", from, size-1, size)}
 }
 
 // first returns the mismatch with the lowest index; faults without an index (forged

@@ -59,7 +59,7 @@ func (s *Server) personOn(ctx context.Context, c auth.Account, id string) (strin
 }
 
 // production returns the live production id, or the not-found error when it has
-// no entries.
+// no entries or is not a production.
 func (s *Server) production(ctx context.Context, id string) (*production.Production, error) {
 	l, err := s.ledger.Existing(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -68,7 +68,11 @@ func (s *Server) production(ctx context.Context, id string) (*production.Product
 	if err != nil {
 		return nil, err
 	}
-	return production.FromLog(l)
+	p, err := production.FromLog(l)
+	if errors.Is(err, production.ErrNotProduction) { // a bench log: nothing to see
+		return nil, noProduction(id)
+	}
+	return p, err
 }
 
 // noProduction is the one answer for a production that does not exist and for one

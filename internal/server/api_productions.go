@@ -45,7 +45,7 @@ func (s *Server) listProductions(w http.ResponseWriter, r *http.Request, c auth.
 		p, err := s.production(r.Context(), id)
 		var ae *apiError
 		if errors.As(err, &ae) && ae.kind == kindNotFound {
-			continue // granted before it was created
+			continue // granted before it was created, or a bench log
 		}
 		if err != nil {
 			s.writeError(w, r, err)

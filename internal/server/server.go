@@ -21,7 +21,7 @@ type Config struct {
 	BenchAppend bool
 	// Accounts keeps accounts, sessions, API tokens and memberships; nil means the
 	// ledger's store, which must then implement auth.Store (both backends do). The
-	// ledger must open its logs with production.NewFolder.
+	// ledger must open its logs with Folders.
 	Accounts auth.Store
 }
 

@@ -17,6 +17,7 @@ func runCheckpoint(ctx context.Context, args []string) error {
 	var sf storeFlags
 	sf.register(fs)
 	production := fs.String("production", "", "production id (required)")
+	cosigned := fs.Bool("cosigned", false, "print the latest checkpoint witnesses cosigned, with their cosignatures")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,6 +29,9 @@ func runCheckpoint(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *cosigned {
+		return printCosigned(ctx, st, *production, os.Stdout)
+	}
 	signed, err := st.Checkpoint(ctx, *production)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("production %s has no checkpoint", *production)

@@ -27,6 +27,8 @@ var commands = map[string]command{
 	"bench":      {"measure coldset on this machine", runBench},
 	"user":       {"add accounts, grant them a person on a production, list them", runUser},
 	"token":      {"create an API token for an account", runToken},
+	"report":     {"build a production's investigation or daily safety report (json, html, pdf)", runReport},
+	"export":     {"write a production's evidence bundle (entries, proofs, checkpoint, report)", runExport},
 }
 
 // exitError carries a process exit code without printing anything more.

@@ -21,12 +21,17 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var sf storeFlags
 	sf.register(fs)
+	var wf witnessFlags
+	wf.register(fs)
+	var nf notifyFlags
+	nf.register(fs)
 	addr := fs.String("addr", envOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
+	demoFlag := fs.Bool("demo", false, "create the demo production dry-creek if absent, with a sign-in for every role, printed on start")
 	// Hidden from the usage text: a benchmarking aid that must stay off on real deployments.
 	benchAppend := false
 	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT]")
+		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--demo]")
 		fs.VisitAll(func(f *flag.Flag) {
 			if f.Name != "bench-append" {
 				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
@@ -49,6 +54,17 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	lg := ledger.New(st, signer, server.Folders(benchAppend))
 	defer lg.Close()
+	stopWitnesses, err := startWitnesses(ctx, &wf, lg, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopWitnesses()
+	defer startNotify(ctx, &nf, lg, logger)()
+	if *demoFlag {
+		if err := seedDemo(ctx, lg, os.Stderr); err != nil {
+			return err
+		}
+	}
 	if benchAppend {
 		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
 	}

@@ -25,10 +25,19 @@ func runVerify(ctx context.Context, args []string) error {
 	production := fs.String("production", "", "verify only this production")
 	savedPath := fs.String("checkpoint", "", "signed checkpoint file (as printed by coldset checkpoint) the log must extend")
 	vkey := fs.String("vkey", "", "verifier key to check signatures with (default: the deployment key file's)")
+	var wk witnessKeys
+	wk.register(fs)
+	bundle := fs.String("bundle", "", "check this evidence bundle (coldset export) offline, against --vkey or --key")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *bundle != "" {
+		return verifyBundle(*bundle, sf.key, *vkey)
+	}
 
+	if len(wk.keys) > 0 && *savedPath == "" {
+		return usageError(fs, "--witness-key needs --checkpoint")
+	}
 	v, err := verifier(&sf, *vkey)
 	if err != nil {
 		return err
@@ -63,7 +72,7 @@ func runVerify(ctx context.Context, args []string) error {
 		productions = append(productions, savedFor)
 	}
 
-	failed := false
+	failed := !wk.check(os.Stdout, saved)
 	for _, p := range productions {
 		var s []byte
 		if p == savedFor {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/transparency-dev/formats/log"
 	"golang.org/x/mod/sumdb/note"
@@ -17,11 +18,14 @@ const OriginPrefix = "coldset/"
 // Origin returns the C2SP checkpoint origin of production's log.
 func Origin(production string) string { return OriginPrefix + production }
 
-// ValidProduction reports whether id can name a log: non-empty, and printable so that
-// it fits on a checkpoint's origin line.
+// ValidProduction reports whether id can name a log: non-empty UTF-8 without control
+// characters, so that it fits on a signed note's origin line.
 func ValidProduction(id string) error {
 	if id == "" {
 		return errors.New("production id is empty")
+	}
+	if !utf8.ValidString(id) {
+		return fmt.Errorf("production id %q is not UTF-8", id)
 	}
 	for _, r := range id {
 		if r < 0x20 || r == 0x7f {

@@ -82,7 +82,9 @@ func (l *Log) Close() error {
 func (l *Log) Production() string { return l.production }
 
 // View calls fn with the folder, consistent with the committed entries. fn must not
-// keep the folder, modify it, or call Do.
+// keep the folder, modify it, or call Do. After a failed append View first rebuilds
+// the folder from the store; if the store cannot be read, fn sees what could be
+// rebuilt and Err says why.
 func (l *Log) View(fn func(f Folder)) {
 	l.mu.RLock()
 	if l.stale == nil {

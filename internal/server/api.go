@@ -46,6 +46,7 @@ func (s *Server) registerAPI(cfg Config) {
 	handle("GET /api/productions/{id}", s.member(s.getProduction))
 	handle("POST /api/productions/{id}/people", s.member(s.invite))
 	handle("POST /api/productions/{id}/actions", s.member(s.act))
+	s.registerContacts(handle)
 }
 
 // Folders is the newFolder to give ledger.New for the server's ledger: every

@@ -31,6 +31,7 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	api    api // accounts and the actions API: api.go
+	web    web // the web pages: web.go
 }
 
 // New returns a server with its routes registered.
@@ -50,6 +51,7 @@ func New(cfg Config) *Server {
 		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
 	}
 	s.registerAPI(cfg)
+	s.registerWeb()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound("no such API endpoint"))
 	})

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+
+	"coldset/internal/ledger"
+	"coldset/internal/notify"
+)
+
+// notifyFlags configure escalation delivery: the mail server that e-mail goes
+// through. Webhooks need nothing here: each contact names its own URL and secret.
+type notifyFlags struct {
+	smtp     string
+	from     string
+	username string
+}
+
+func (f *notifyFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.smtp, "smtp", os.Getenv("COLDSET_SMTP"), "mail server HOST:PORT for escalation e-mail (env COLDSET_SMTP; password in env COLDSET_SMTP_PASSWORD)")
+	fs.StringVar(&f.from, "smtp-from", envOr("COLDSET_SMTP_FROM", "coldset@localhost"), "sender address of escalation e-mail (env COLDSET_SMTP_FROM)")
+	fs.StringVar(&f.username, "smtp-user", os.Getenv("COLDSET_SMTP_USER"), "mail server user name, if it wants one (env COLDSET_SMTP_USER)")
+}
+
+// startNotify starts the deadline scheduler, the outbox filler and the delivery
+// workers; stop ends them. Without --smtp, e-mail rows wait in the outbox (retried
+// with backoff) and a warning says so; webhooks go out regardless.
+func startNotify(ctx context.Context, f *notifyFlags, lg *ledger.Ledger, logger *slog.Logger) (stop func()) {
+	logger = logger.With("component", "notify")
+	cfg := notify.Config{Ledger: lg, Logger: logger}
+	if f.smtp != "" {
+		cfg.Mail = &notify.SMTP{Addr: f.smtp, From: f.from, Username: f.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}
+	} else {
+		logger.Warn("no mail server configured (--smtp): escalation e-mail waits in the outbox until one is")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := notify.Run(ctx, cfg); err != nil {
+			logger.Error("escalation delivery is not running", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}

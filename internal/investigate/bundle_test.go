@@ -1,0 +1,216 @@
+package investigate
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"coldset/internal/ledger"
+)
+
+// westernBundle exports the western ledger (with a stand-in PDF) and returns the
+// bundle's files and the deployment's verifier key.
+func westernBundle(t *testing.T, opts Options) (map[string][]byte, string) {
+	t.Helper()
+	rec, s := westernRecord(t)
+	skey := readSignerKey(t)
+	var buf bytes.Buffer
+	if err := Export(&buf, rec, skey, s.VerifierKey(), opts, map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := unzip(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, s.VerifierKey()
+}
+
+func readSignerKey(t *testing.T) note.Signer {
+	t.Helper()
+	b, err := readFile(ledger.KeyPathFor(westernDB(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func zipFiles(t *testing.T, files map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err == nil {
+			_, err = w.Write(files[name])
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestVerifyBundle(t *testing.T) {
+	files, vkey := westernBundle(t, Options{})
+	ck, err := VerifyBundle(zipFiles(t, files), vkey)
+	if err != nil {
+		t.Fatalf("intact bundle: %v", err)
+	}
+	if ck.Entries != 63 || ck.Checkpoint.Size != 63 || !ck.KeyExpected {
+		t.Errorf("checked = %+v, want 63 entries of 63 against the expected key", ck)
+	}
+	if _, err := VerifyBundle(zipFiles(t, files), ""); err != nil {
+		t.Errorf("intact bundle against its own key: %v", err)
+	}
+}
+
+func TestVerifyBundleMutations(t *testing.T) {
+	files, vkey := westernBundle(t, Options{})
+	tests := []struct {
+		name     string
+		mutate   func(map[string][]byte)
+		wantFile string
+	}{
+		{"entry byte changed", func(f map[string][]byte) { replace(f, "entries/00000027.json", "keep shooting", "keep Shooting") }, "entries/00000027.json"},
+		{"entry removed", func(f map[string][]byte) { delete(f, "entries/00000046.json") }, "entries/00000046.json"},
+		{"last entry removed", func(f map[string][]byte) { delete(f, "entries/00000062.json") }, "entries/00000062.json"},
+		{"entry added", func(f map[string][]byte) { f["entries/00000063.json"] = f["entries/00000062.json"] }, "entries/00000063.json"},
+		{"entries swapped", func(f map[string][]byte) {
+			f["entries/00000059.json"], f["entries/00000060.json"] = f["entries/00000060.json"], f["entries/00000059.json"]
+		}, "entries/00000059.json"},
+		{"inclusion proof altered", func(f map[string][]byte) { flipBase64(f, fileInclusion, 2000) }, fileInclusion},
+		{"consistency proof altered", func(f map[string][]byte) { flipBase64(f, fileConsistency, 0) }, fileConsistency},
+		{"checkpoint root altered", func(f map[string][]byte) { flipBase64(f, fileCheckpoint, len("coldset/western-2021\n63\n")) }, fileCheckpoint},
+		{"report finding altered", func(f map[string][]byte) {
+			replace(f, fileReportJSON, "we cannot lose another day", "we must not lose another day")
+		}, fileReportJSON},
+		{"report page altered", func(f map[string][]byte) { replace(f, fileReportHTML, ">bypassed<", ">held<") }, fileReportHTML},
+		{"pdf altered", func(f map[string][]byte) { f["report.pdf"] = []byte("%PDF-1.4 another") }, "report.pdf"},
+		{"manifest altered", func(f map[string][]byte) { replace(f, fileManifest, `"entries": 63`, `"entries": 62`) }, fileManifest},
+		{"file added", func(f map[string][]byte) { f["notes.txt"] = []byte("nothing to see") }, "notes.txt"},
+		{"verifier key swapped", func(f map[string][]byte) { f[fileVerifierKey] = []byte(otherKey(t).VerifierKey()) }, fileVerifierKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := maps.Clone(files)
+			tt.mutate(m)
+			wantFails(t, m, vkey, tt.wantFile)
+		})
+	}
+}
+
+// TestVerifyBundleEveryFile changes one byte in the middle of every file in turn.
+func TestVerifyBundleEveryFile(t *testing.T) {
+	files, vkey := westernBundle(t, Options{})
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		t.Run(name, func(t *testing.T) {
+			m := maps.Clone(files)
+			b := bytes.Clone(m[name])
+			b[len(b)/2] ^= 0x01
+			m[name] = b
+			wantFails(t, m, vkey, name)
+		})
+	}
+}
+
+func TestVerifyBundleOtherKey(t *testing.T) {
+	rec, real := westernRecord(t)
+	other := otherKey(t)
+	sk, _, err := note.GenerateKey(rand.Reader, "coldset")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := note.NewSigner(sk)
+	tests := []struct {
+		name     string
+		keyFile  string // the verifier key the bundle carries
+		wantFile string
+	}{
+		{"another key named in the bundle", other.VerifierKey(), fileVerifierKey},
+		{"the expected key named, another key signing", real.VerifierKey(), fileManifestSig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Export(&buf, rec, ns, tt.keyFile, Options{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			files, err := unzip(buf.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantFails(t, files, real.VerifierKey(), tt.wantFile)
+		})
+	}
+}
+
+func TestExportPeriod(t *testing.T) {
+	rec, _ := westernRecord(t)
+	files, vkey := westernBundle(t, Options{To: rec.Entries[44].Time})
+	ck, err := VerifyBundle(zipFiles(t, files), vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.Entries != 45 || ck.Checkpoint.Size != 63 {
+		t.Errorf("checked %d entries of %d, want 45 of 63", ck.Entries, ck.Checkpoint.Size)
+	}
+	if _, ok := files["entries/00000045.json"]; ok {
+		t.Errorf("entry 45 is after the period but in the bundle")
+	}
+}
+
+func wantFails(t *testing.T, files map[string][]byte, vkey, wantFile string) {
+	t.Helper()
+	_, err := VerifyBundle(zipFiles(t, files), vkey)
+	var be *BundleError
+	if !errors.As(err, &be) {
+		t.Fatalf("err = %v, want a BundleError naming %s", err, wantFile)
+	}
+	if be.File != wantFile {
+		t.Errorf("failed naming %s (%s), want %s", be.File, be.Reason, wantFile)
+	}
+}
+
+func replace(f map[string][]byte, name, old, new string) {
+	if !bytes.Contains(f[name], []byte(old)) {
+		panic(name + " lacks " + old)
+	}
+	f[name] = bytes.Replace(f[name], []byte(old), []byte(new), 1)
+}
+
+// flipBase64 changes the first base64 letter at or after offset to another letter,
+// so the file still decodes but proves something else.
+func flipBase64(f map[string][]byte, name string, offset int) {
+	b := bytes.Clone(f[name])
+	for i := offset; i < len(b); i++ {
+		if b[i] >= 'B' && b[i] <= 'Y' {
+			b[i]++
+			f[name] = b
+			return
+		}
+	}
+	panic("no base64 letter in " + name)
+}
+
+func otherKey(t *testing.T) *ledger.Signer {
+	t.Helper()
+	s, err := ledger.LoadOrCreateKey(t.TempDir() + "/other.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

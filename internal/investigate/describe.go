@@ -1,0 +1,154 @@
+package investigate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// describe says in words what entry it records, naming people as the roster names
+// them. It is the timeline's summary line; the entry itself stays the evidence.
+func (w *world) describe(it Item, p payload) string {
+	n := func(id string) string { return w.person(id).Name }
+	ns := func(ids []string) string {
+		names := make([]string, len(ids))
+		for i, id := range ids {
+			names[i] = n(id)
+		}
+		return strings.Join(names, ", ")
+	}
+	switch it.Type {
+	case "production.create":
+		return fmt.Sprintf("production %q created (time zone %s)", p.Name, p.Timezone)
+	case "person.add":
+		return fmt.Sprintf("%s (%s) added as %s%s", p.Name, p.ID, strings.Join(p.Roles, ", "), certNote(p.CertifiedUntil))
+	case "person.roles":
+		return fmt.Sprintf("roles of %s set to %s", n(p.Person), strings.Join(p.Roles, ", "))
+	case "certification.record":
+		return fmt.Sprintf("%s certification of %s recorded, valid until %s", p.Kind, n(p.Person), p.Until)
+	case "training.record":
+		return fmt.Sprintf("%g h of %s training recorded for %s", p.Hours, p.Type, n(p.Person))
+	case "training.request":
+		return fmt.Sprintf("training requested: %g h of %s (%s)", p.Hours, p.Type, p.Note)
+	case "training.deny", "training.grant":
+		return fmt.Sprintf("training request %s %s: %s", p.Request, pastTense(it.Type), p.Reason)
+	case "firearm.register":
+		return fmt.Sprintf("firearm %s registered: %s, %s, serial %s%s", p.ID, p.Type, p.Capability, p.Serial, prefixed(", ", strings.TrimSpace(p.Make+" "+p.Model)))
+	case "ammo.receive":
+		return fmt.Sprintf("lot %s received: %d %s %s rounds, supplier %s, receipt %s", p.Lot, p.Count, p.Caliber, p.Kind, orNone(p.Supplier), orNone(p.Receipt))
+	case "ammo.verify":
+		return fmt.Sprintf("lot %s verified round by round (%s), %d rounds", p.Lot, p.Method, p.Count)
+	case "ammo.provenance":
+		return fmt.Sprintf("provenance of lot %s recorded: supplier %s, receipt %s", p.Lot, p.Supplier, p.Receipt)
+	case "ammo.expend", "ammo.dispose":
+		return fmt.Sprintf("%d rounds of lot %s %s", p.Count, p.Lot, pastTense(it.Type))
+	case "ammo.reconcile":
+		return fmt.Sprintf("lot %s counted: %d rounds (expected %d)", p.Lot, p.Counted, p.Expected)
+	case "firearm.inspect":
+		return fmt.Sprintf("%s inspected, load %s", p.Firearm, loadWords(p.Load, p.Lot, p.Rounds))
+	case "firearm.handoff":
+		return fmt.Sprintf("%s handed to %s (awaiting their check)", p.Firearm, n(p.To))
+	case "firearm.accept":
+		return fmt.Sprintf("%s accepted; load seen: %s", p.Firearm, loadWords(p.LoadSeen, "", p.Rounds))
+	case "firearm.refuse":
+		return fmt.Sprintf("%s refused by the receiver: %s", p.Firearm, p.Reason)
+	case "firearm.return":
+		return fmt.Sprintf("%s returned to the armory from %s", p.Firearm, n(p.From))
+	case "firearm.discharge":
+		planned := "UNPLANNED"
+		if p.Planned {
+			planned = "planned"
+		}
+		return fmt.Sprintf("%s discharge of %s, %d injured", planned, p.Firearm, p.Injuries)
+	case "round.found":
+		return fmt.Sprintf("%s round found at %s%s", p.Kind, p.Where, prefixed(", lot ", p.Lot))
+	case "scene.plan":
+		return fmt.Sprintf("scene %s planned: %s toward %s, protections: %s", p.Scene, strings.Join(p.Firearms, ", "), p.Toward, orNone(strings.Join(p.Protections, ", ")))
+	case "set.call":
+		return fmt.Sprintf("%q called for %s in scene %s", p.Call, p.Firearm, p.Scene)
+	case "safety_meeting.hold":
+		return fmt.Sprintf("safety meeting held, %d attending: %s", len(p.Attendees), ns(p.Attendees))
+	case "break.start":
+		return fmt.Sprintf("%s break started", p.Kind)
+	case "concern.file":
+		return fmt.Sprintf("concern %s filed (%s, %s): %q", p.ID, p.Severity, p.Category, p.Text)
+	case "concern.ack":
+		return fmt.Sprintf("concern %s acknowledged: %s", p.Concern, p.Note)
+	case "concern.resolve":
+		return fmt.Sprintf("concern %s resolved: %s", p.Concern, p.Action)
+	case "concern.dismiss":
+		return fmt.Sprintf("concern %s DISMISSED: %s", p.Concern, p.Reason)
+	case "concern.reopen":
+		return fmt.Sprintf("concern %s reopened", p.Concern)
+	case "crew.walkoff":
+		return fmt.Sprintf("walk-off (safety: %t) of %s: %s", p.Safety, ns(p.People), p.Reason)
+	case "incident.report":
+		return fmt.Sprintf("incident %s reported (%s): %s", p.ID, p.Kind, p.Text)
+	case "incident.close":
+		return fmt.Sprintf("incident %s closed; findings: %s; actions: %s", p.Incident, p.Findings, p.Actions)
+	case "hold.clear":
+		return "production hold cleared"
+	case "hold.override":
+		return fmt.Sprintf("hold OVERRIDDEN: %s", p.Reason)
+	case "refused":
+		return fmt.Sprintf("REFUSED %s (%s): %s", p.Do, p.Rule, p.Message)
+	case "flag":
+		return fmt.Sprintf("FLAG %s: %s", p.Rule, p.Message)
+	case "flag.lift", "flag.expire":
+		return fmt.Sprintf("flag %d (%s) on %s ended: %s", p.Flag, p.Rule, p.Subject, p.By)
+	case "incident.open":
+		return fmt.Sprintf("INCIDENT %s opened (%s%s)", p.ID, p.Kind, prefixed(", ", p.Firearm))
+	case "hold.place":
+		return fmt.Sprintf("HOLD %s placed%s%s", p.Hold, prefixed(" on ", p.Firearm), prefixed(": ", strings.Join(p.Reasons, "; ")))
+	case "hold.lift":
+		return fmt.Sprintf("hold %s lifted by %s", p.Hold, p.By)
+	case "escalation":
+		return fmt.Sprintf("concern %s escalated to level %d: %s", p.Concern, p.Level, escalationTo(p, ns))
+	case "handoff.cancel":
+		return fmt.Sprintf("hand-over of %s to %s cancelled (%s)", p.Firearm, n(p.To), p.Rule)
+	}
+	return it.Type
+}
+
+func escalationTo(p payload, ns func([]string) string) string {
+	if len(p.People) == 0 {
+		return fmt.Sprintf("%s (nobody on record to notify)", strings.Join(p.Roles, ", "))
+	}
+	return fmt.Sprintf("%s, notifying %s", strings.Join(p.Roles, ", "), ns(p.People))
+}
+
+func loadWords(load, lot string, rounds int) string {
+	if load == "empty" || load == "" {
+		return orNone(load)
+	}
+	return fmt.Sprintf("%d %s%s", rounds, load, prefixed(" from lot ", lot))
+}
+
+func certNote(until string) string { return prefixed(", armorer certification until ", until) }
+
+func pastTense(typ string) string {
+	switch typ {
+	case "training.deny":
+		return "denied"
+	case "training.grant":
+		return "granted"
+	case "ammo.expend":
+		return "expended"
+	case "ammo.dispose":
+		return "disposed of"
+	}
+	return typ
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}

@@ -1,0 +1,73 @@
+package investigate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"coldset/internal/ledger"
+	"coldset/internal/scenario"
+	"coldset/internal/store/sqlite"
+)
+
+const westernPath = "../../../shared/scenarios/western-2021.yaml"
+
+var western struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// westernDB replays the western scenario once per test run, as `coldset replay
+// --keep` would, and returns the database path; its key is beside it.
+func westernDB(t *testing.T) string {
+	t.Helper()
+	western.once.Do(func() {
+		western.dir, western.err = os.MkdirTemp("", "coldset-investigate-*")
+		if western.err != nil {
+			return
+		}
+		f, err := scenario.ParseFile(westernPath)
+		if err != nil {
+			western.err = err
+			return
+		}
+		_, western.err = scenario.Replay(context.Background(), f, scenario.Options{DB: filepath.Join(western.dir, "coldset.db")})
+	})
+	if western.err != nil {
+		t.Fatalf("replay western: %v", western.err)
+	}
+	return filepath.Join(western.dir, "coldset.db")
+}
+
+// westernRecord loads the western ledger, checked against its checkpoint.
+func westernRecord(t *testing.T) (*Record, *ledger.Signer) {
+	t.Helper()
+	db := westernDB(t)
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := ledger.LoadKey(ledger.KeyPathFor(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Load(context.Background(), st, s.Verifier(), "western-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, s
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if western.dir != "" {
+		os.RemoveAll(western.dir)
+	}
+	os.Exit(code)
+}
+
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }

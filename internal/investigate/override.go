@@ -1,0 +1,79 @@
+package investigate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// override records a person's decision to go on past a safeguard: a producer's hold
+// override, a concern dismissed, a training request denied. The reason is quoted as
+// it was typed.
+func (b *builder) override(it Item, p payload, actor *Person) {
+	var over string
+	switch it.Type {
+	case "hold.override":
+		over = "production hold risk-red-hold"
+		if h, ok := b.redHoldAt[it.Index]; ok {
+			over = fmt.Sprintf("production hold risk-red-hold placed at entry %d (%s)", h.index, strings.Join(h.reasons, "; "))
+		}
+	case "concern.dismiss":
+		over = "concern " + p.Concern
+		if c, ok := b.w.concerns[p.Concern]; ok {
+			over = fmt.Sprintf("concern %s (%s, %s): %q", c.ID, c.Severity, c.Category, c.Text)
+		}
+	case "training.deny":
+		over = "training request " + p.Request
+		if q, ok := b.requests[p.Request]; ok {
+			over = fmt.Sprintf("training request %s by %s: %g h of %s (%s)", p.Request, b.w.person(q.by).Name, q.Hours, q.Type, q.Note)
+		}
+	default:
+		return
+	}
+	o := Override{Kind: it.Type, Index: it.Index, Time: it.Time.In(b.w.loc), Reason: p.Reason, Over: over}
+	if actor != nil {
+		o.By = *actor
+	}
+	b.overrides[it.Index] = len(b.rep.Overrides)
+	b.rep.Overrides = append(b.rep.Overrides, o)
+}
+
+type request struct {
+	payload
+	by string
+}
+
+// finishOverrides cites each decision's consequences (the hold lifted, the flag).
+func (b *builder) finishOverrides() {
+	for idx, i := range b.overrides {
+		b.rep.Overrides[i].Entries = append([]uint64{idx}, b.follows[idx]...)
+	}
+}
+
+// incidentPeriod ends the period of an incident report when the incident was closed
+// (or at the checkpoint while it is open), unless the caller chose an end.
+func incidentPeriod(rec *Record, opts *Options) error {
+	found := false
+	for _, it := range rec.Entries {
+		p := decodePayload(it.Payload)
+		switch {
+		case (it.Type == "incident.open" || it.Type == "incident.report") && p.ID == opts.Incident:
+			found = true
+		case it.Type == "incident.close" && p.Incident == opts.Incident && found && opts.To.IsZero():
+			opts.To = it.Time
+		}
+	}
+	if !found {
+		return fmt.Errorf("report %s: %w: incident %q", rec.Production, ErrNotFound, opts.Incident)
+	}
+	return nil
+}
+
+// ErrNotFound reports an incident, production or entry the record does not hold.
+var ErrNotFound = errors.New("not found")
+
+func sortBy[T any, K cmp.Ordered](xs []T, key func(T) K) {
+	slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+}

@@ -1,0 +1,188 @@
+package investigate
+
+import (
+	"fmt"
+	"time"
+)
+
+// Lot is the trace of one lot of ammunition: where it came from, whether it was
+// verified, and every round loaded, expended, disposed of and counted.
+type Lot struct {
+	Lot           string        `json:"lot"`
+	Kind          string        `json:"kind"`
+	Caliber       string        `json:"caliber"`
+	Count         int           `json:"count"`
+	Supplier      string        `json:"supplier"`
+	Receipt       string        `json:"receipt"`
+	Received      uint64        `json:"received_index"`
+	Verified      *uint64       `json:"verified_index"` // nil: never verified round by round
+	Loaded        int           `json:"rounds_loaded"`
+	Expended      int           `json:"rounds_expended"`
+	Disposed      int           `json:"rounds_disposed"`
+	Balance       int           `json:"balance"` // received - expended - disposed
+	Steps         []LotStep     `json:"steps"`
+	Discrepancies []Discrepancy `json:"discrepancies"`
+}
+
+// LotStep is one entry touching a lot.
+type LotStep struct {
+	Index   uint64    `json:"index"`
+	Time    time.Time `json:"time"`
+	Type    string    `json:"type"`
+	By      *Person   `json:"by,omitempty"`
+	Firearm string    `json:"firearm,omitempty"`
+	Rounds  int       `json:"rounds,omitempty"`
+	Summary string    `json:"summary"`
+}
+
+// Discrepancy is something wrong with a lot, with the entry that shows it.
+type Discrepancy struct {
+	Index uint64 `json:"index"`
+	Text  string `json:"text"`
+}
+
+// trace folds the entries about lots, concerns and incidents. It runs on every entry
+// up to the period's end, so that a lot received before the period still shows
+// where it came from.
+func (b *builder) trace(it Item, p payload, actor *Person, cause *uint64, in bool) {
+	w := b.w
+	lotID := p.Lot
+	if it.Type == "refused" {
+		lotID = p.with().Lot
+	}
+	if it.Type == "ammo.receive" {
+		w.lots[p.Lot] = &Lot{Lot: p.Lot, Kind: p.Kind, Caliber: p.Caliber, Count: p.Count, Supplier: p.Supplier, Receipt: p.Receipt, Received: it.Index, Steps: []LotStep{}, Discrepancies: []Discrepancy{}}
+		w.lotOrder = append(w.lotOrder, p.Lot)
+	}
+	if it.Type == "flag" {
+		_, _, lotID, _ = facets(it, p)
+	}
+	if l, ok := w.lots[lotID]; ok && lotID != "" {
+		b.lotStep(l, it, p, actor)
+	}
+	switch it.Type {
+	case "training.request":
+		b.requests[p.ID] = request{payload: p, by: it.Actor}
+	case "concern.file":
+		c := &Concern{ID: p.ID, Category: p.Category, Severity: p.Severity, Text: p.Text, Filed: it.Index, At: it.Time.In(w.loc), Status: "open", Entries: []uint64{it.Index}}
+		if !p.Anonymous {
+			c.Reporter = actor
+		}
+		w.concerns[p.ID] = c
+	case "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", "escalation":
+		if c, ok := w.concerns[p.Concern]; ok {
+			c.Entries = append(c.Entries, it.Index)
+			switch it.Type {
+			case "concern.ack":
+				c.Status, c.Answer = "acknowledged", p.Note
+			case "concern.resolve":
+				c.Status, c.Answer = "resolved", p.Action
+			case "concern.dismiss":
+				c.Status, c.Answer = "dismissed", p.Reason
+			case "concern.reopen":
+				c.Status, c.Level, c.Answer = "open", 0, ""
+			case "escalation":
+				c.Level = max(c.Level, p.Level)
+			}
+		}
+	case "incident.open", "incident.report":
+		in := &Incident{ID: p.ID, Kind: p.Kind, Serious: p.Serious, Rule: p.Rule, Firearm: p.Firearm, Lot: p.Lot, Opened: it.Index, At: it.Time.In(w.loc), Cause: cause, Status: "open"}
+		w.incidents[p.ID] = in
+		w.incOrder = append(w.incOrder, p.ID)
+	case "incident.close":
+		if in, ok := w.incidents[p.Incident]; ok {
+			idx := it.Index
+			in.Status, in.Closed, in.ClosedBy, in.Findings, in.Actions = "closed", &idx, actor, p.Findings, p.Actions
+		}
+	}
+}
+
+// lotStep adds entry it to lot l's trace and notes what is wrong with it.
+func (b *builder) lotStep(l *Lot, it Item, p payload, actor *Person) {
+	s := LotStep{Index: it.Index, Time: it.Time.In(b.w.loc), Type: it.Type, By: actor, Summary: b.w.describe(it, p)}
+	bad := func(format string, args ...any) {
+		l.Discrepancies = append(l.Discrepancies, Discrepancy{Index: it.Index, Text: fmt.Sprintf(format, args...)})
+	}
+	switch it.Type {
+	case "ammo.receive":
+		if p.Supplier == "" || p.Receipt == "" {
+			bad("received without %s", missing(p.Supplier, p.Receipt))
+		}
+	case "ammo.verify":
+		idx := it.Index
+		l.Verified = &idx
+	case "ammo.provenance":
+		l.Supplier, l.Receipt = p.Supplier, p.Receipt
+	case "firearm.inspect":
+		s.Firearm, s.Rounds = p.Firearm, p.Rounds
+		l.Loaded += p.Rounds
+	case "ammo.expend":
+		s.Rounds = p.Count
+		l.Expended += p.Count
+	case "ammo.dispose":
+		s.Rounds = p.Count
+		l.Disposed += p.Count
+	case "ammo.reconcile":
+		s.Rounds = p.Counted
+		if p.Counted != p.Expected {
+			bad("counted %d rounds, expected %d", p.Counted, p.Expected)
+		}
+	case "refused":
+		w := p.with()
+		s.Firearm, s.Rounds = w.Firearm, w.Rounds
+		bad("%s refused (%s): %s", p.Do, p.Rule, p.Message)
+	case "round.found":
+		bad("%s round found at %s", p.Kind, p.Where)
+	}
+	l.Steps = append(l.Steps, s)
+}
+
+// finishTraces settles the lots, concerns and incidents into the report.
+func (b *builder) finishTraces() {
+	w := b.w
+	r := b.rep
+	r.Ammunition, r.Concerns, r.Incidents = []Lot{}, []Concern{}, []Incident{}
+	for _, id := range w.lotOrder {
+		l := w.lots[id]
+		l.Balance = l.Count - l.Expended - l.Disposed
+		if used, counted := lastUse(l); used != nil && (counted == nil || *counted < *used) {
+			l.Discrepancies = append(l.Discrepancies, Discrepancy{Index: *used, Text: "rounds were loaded or expended and not counted (ammo.reconcile) afterwards"})
+		}
+		if l.Kind == "dummy" && l.Verified == nil {
+			l.Discrepancies = append(l.Discrepancies, Discrepancy{Index: l.Received, Text: "dummy lot never verified round by round"})
+		}
+		r.Ammunition = append(r.Ammunition, *l)
+	}
+	for _, id := range w.incOrder {
+		r.Incidents = append(r.Incidents, *w.incidents[id])
+	}
+	for _, c := range w.concerns {
+		r.Concerns = append(r.Concerns, *c)
+	}
+	sortBy(r.Concerns, func(c Concern) uint64 { return c.Filed })
+}
+
+func missing(supplier, receipt string) string {
+	switch {
+	case supplier == "" && receipt == "":
+		return "a supplier or a receipt"
+	case supplier == "":
+		return "a supplier"
+	}
+	return "a receipt"
+}
+
+// lastUse returns the last entry that loaded or expended rounds of l, and the last
+// count of it.
+func lastUse(l *Lot) (used, counted *uint64) {
+	for i := range l.Steps {
+		s := &l.Steps[i]
+		switch s.Type {
+		case "firearm.inspect", "ammo.expend":
+			used = &s.Index
+		case "ammo.reconcile":
+			counted = &s.Index
+		}
+	}
+	return used, counted
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/rules"
+)
+
+// The first AD's page: the day on set. Today's safety meeting and who attended, the
+// scene plans, hot and cold calls and breaks so far; and the forms to record them.
+
+type dayView struct {
+	Base     string
+	Date     string
+	Today    []dayItem
+	People   []rules.PersonView
+	Firearms []rules.FirearmView
+	Scenes   []string // scenes with an accepted plan, for calls
+	Meet     bool     // may hold the safety meeting and make calls (first AD, armorer)
+	Plan     bool     // may plan scenes and start breaks (first AD)
+	Met      bool     // a safety meeting is on record today
+}
+
+// dayItem is one thing recorded today, in words.
+type dayItem struct {
+	At    string
+	What  string
+	Lines []string
+}
+
+// webDay is GET /productions/{id}/day.
+func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
+	today := c.now.In(c.loc).Format(time.DateOnly)
+	v := dayView{Base: "/productions/" + c.ov.ID, Date: c.now.In(c.loc).Format("Monday 2 January 2006"), People: c.ov.People,
+		Firearms: c.ov.Firearms, Meet: c.can("first_ad", "armorer"), Plan: c.can("first_ad")}
+	seen := map[string]bool{}
+	entries, err := history(r.Context(), c.prod, func(e ledger.Entry) bool {
+		switch e.Type {
+		case "safety_meeting.hold", "scene.plan", "set.call", "break.start":
+			return true
+		}
+		return false
+	})
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	for _, e := range entries {
+		p := decodePayload(e)
+		if e.Type == "scene.plan" && !seen[p.Scene] {
+			seen[p.Scene] = true
+			v.Scenes = append(v.Scenes, p.Scene)
+		}
+		if e.Time.In(c.loc).Format(time.DateOnly) != today {
+			continue
+		}
+		it := dayItem{At: e.Time.In(c.loc).Format("15:04")}
+		by := c.name(e.Actor)
+		switch e.Type {
+		case "safety_meeting.hold":
+			v.Met = true
+			it.What = "Safety meeting, led by " + by
+			it.Lines = []string{"Attended: " + c.names(p.Attendees)}
+			for _, t := range p.Topics {
+				it.Lines = append(it.Lines, "Topic: "+t)
+			}
+		case "scene.plan":
+			it.What = "Scene " + p.Scene + " planned by " + by
+			it.Lines = []string{"Firearms: " + strings.Join(p.Firearms, ", ") + " · toward " + p.Toward}
+			if len(p.Protections) > 0 {
+				it.Lines = append(it.Lines, "Protections: "+words(strings.Join(p.Protections, ", ")))
+			}
+		case "set.call":
+			it.What = strings.ToUpper(p.Call) + " call: " + p.Firearm + ", scene " + p.Scene + " (" + by + ")"
+		case "break.start":
+			it.What = sentence(p.Kind) + " started by " + by
+		}
+		v.Today = append(v.Today, it)
+	}
+	s.render(w, r, http.StatusOK, "day", s.page(w, r, c, "The day", "/day", v))
+}
+
+// names turns person ids into their names.
+func (c *webCtx) names(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = c.name(id)
+	}
+	return strings.Join(out, ", ")
+}

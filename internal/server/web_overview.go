@@ -1,0 +1,41 @@
+package server
+
+import (
+	"net/http"
+
+	"coldset/internal/rules"
+)
+
+// overviewView is a person's own page on a production: what is being handed to
+// them (to check and confirm, or refuse), what they hold, the holds in force and
+// their own concerns.
+type overviewView struct {
+	Base       string
+	Incoming   []firearmCard
+	Holding    []firearmCard
+	Holds      []holdCard
+	MyConcerns []concernCard
+	People     []rules.PersonView // who a firearm may be handed to
+	Armorer    bool
+	Person     bool // the caller is a person on the production (not only an admin)
+}
+
+// webOverview is GET /productions/{id}.
+func (s *Server) webOverview(w http.ResponseWriter, r *http.Request, c *webCtx) {
+	v := overviewView{Base: "/productions/" + c.ov.ID, Holds: c.holdCards(), People: c.others(), Armorer: c.can("armorer"), Person: c.person != ""}
+	for _, f := range c.ov.Firearms {
+		switch {
+		case c.person == "":
+		case f.HandingTo == c.person:
+			v.Incoming = append(v.Incoming, c.firearmCard(f))
+		case f.Holder == c.person:
+			v.Holding = append(v.Holding, c.firearmCard(f))
+		}
+	}
+	for _, cv := range c.ov.Concerns {
+		if cv.Reporter == c.person && c.person != "" {
+			v.MyConcerns = append(v.MyConcerns, c.concernCard(cv))
+		}
+	}
+	s.render(w, r, http.StatusOK, "overview", s.page(w, r, c, c.ov.Name, "", v))
+}

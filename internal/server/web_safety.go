@@ -1,0 +1,78 @@
+package server
+
+import (
+	"net/http"
+	"sort"
+
+	"coldset/internal/ledger"
+	"coldset/internal/rules"
+)
+
+// The producer's and safety officer's page: the risk level with each reason in words,
+// the holds and who may lift them, open concerns counting down to their deadlines,
+// incidents, active flags and every override with the reason it was given.
+
+type safetyView struct {
+	Base      string
+	Risk      rules.Risk
+	RiskWords string
+	Holds     []holdCard
+	Concerns  []concernCard
+	Incidents []incidentCard
+	Flags     []flagCard
+	Overrides []step
+	Officer   bool // safety officer: close incidents, clear holds
+	Producer  bool // producer: override
+	Person    bool
+}
+
+type flagCard struct {
+	Rule    string
+	Title   string
+	Subject string
+	Raised  string
+	Until   string
+}
+
+var riskWords = map[string]string{
+	rules.Green: "Green: no flag is active, no incident is open. Firearm work goes on under the rules.",
+	rules.Amber: "Amber: something needs attention (a flag, an open incident or a critical concern). Work goes on; fix what is listed.",
+	rules.Red:   "Red: firearm work is on hold until the reasons below are dealt with and the hold is lifted.",
+}
+
+// webSafety is GET /productions/{id}/safety.
+func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
+	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: riskWords[c.ov.Risk.Level], Holds: c.holdCards(),
+		Incidents: c.incidentCards(), Officer: c.can("safety_officer"), Producer: c.can("producer"), Person: c.person != ""}
+	for _, cv := range c.ov.Concerns {
+		if cv.Status == "open" {
+			v.Concerns = append(v.Concerns, c.concernCard(cv))
+		}
+	}
+	sort.SliceStable(v.Concerns, func(i, j int) bool { return firstDue(v.Concerns[i]) < firstDue(v.Concerns[j]) })
+	for _, f := range c.ov.Flags {
+		fc := flagCard{Rule: f.Rule, Title: rules.Explain(f.Rule), Subject: f.Subject, Raised: clock(f.Raised, c.now, c.loc)}
+		if f.Expires != nil {
+			fc.Until = clock(*f.Expires, c.now, c.loc)
+		}
+		v.Flags = append(v.Flags, fc)
+	}
+	overrides, err := history(r.Context(), c.prod, func(e ledger.Entry) bool { return e.Type == "hold.override" })
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	for i := len(overrides) - 1; i >= 0; i-- {
+		e := overrides[i]
+		v.Overrides = append(v.Overrides, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), Text: decodePayload(e).Reason})
+	}
+	s.render(w, r, http.StatusOK, "safety", s.page(w, r, c, "Safety", "/safety", v))
+}
+
+// firstDue orders concerns by their nearest deadline.
+func firstDue(c concernCard) string {
+	if len(c.Deadlines) == 0 {
+		return "~"
+	}
+	return c.Deadlines[0].ISO
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"coldset/internal/auth"
+	"coldset/internal/rules"
+)
+
+// signInView is the sign-in form.
+type signInView struct {
+	Email string
+	Next  string
+	Error string
+}
+
+func (s *Server) webSignInPage(w http.ResponseWriter, r *http.Request) {
+	data := &pageData{Title: "Sign in", CSRF: ensureCSRF(w, r), Flash: takeFlash(w, r), Body: signInView{Next: localPath(r.URL.Query().Get("next"))}}
+	s.render(w, r, http.StatusOK, "signin", data)
+}
+
+// webSignIn checks the e-mail and password and starts a session, as POST
+// /api/session does, then sends the browser where it was going.
+func (s *Server) webSignIn(w http.ResponseWriter, r *http.Request) {
+	view := signInView{Email: r.PostFormValue("email"), Next: localPath(r.PostFormValue("next"))}
+	fail := func(status int, msg string) {
+		view.Error = msg
+		s.render(w, r, status, "signin", &pageData{Title: "Sign in", CSRF: ensureCSRF(w, r), Body: view})
+	}
+	if !checkCSRF(r) {
+		fail(http.StatusForbidden, "The form had expired. Sign in again.")
+		return
+	}
+	if s.api.accounts == nil {
+		s.webError(w, r, errors.New("no account store configured"))
+		return
+	}
+	a, err := auth.SignIn(r.Context(), s.api.accounts, view.Email, r.PostFormValue("password"))
+	if errors.Is(err, auth.ErrBadPassword) {
+		fail(http.StatusUnauthorized, "Wrong e-mail or password.")
+		return
+	}
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	now := s.api.now()
+	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", Expires: now.Add(auth.SessionTTL),
+		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+	next := view.Next
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// webSignOut ends the session and clears the cookie.
+func (s *Server) webSignOut(w http.ResponseWriter, r *http.Request) {
+	if !checkCSRF(r) {
+		s.webError(w, r, invalid("csrf", "The form had expired. Reload the page and try again."))
+		return
+	}
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" && s.api.accounts != nil {
+		if err := s.api.accounts.DeleteCredential(r.Context(), auth.HashToken(ck.Value)); err != nil {
+			s.webError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	setFlash(w, r, flash{Kind: "ok", Title: "Signed out."})
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// homeView lists the productions the caller may open.
+type homeView struct {
+	Productions []productionItem
+}
+
+// webHome lists the caller's productions; a crew member on exactly one goes
+// straight to it.
+func (s *Server) webHome(w http.ResponseWriter, r *http.Request) {
+	acct, err := s.caller(r)
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	ms, err := s.api.accounts.Memberships(r.Context(), acct.ID)
+	if err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	ids := []string{}
+	person := map[string]string{}
+	for _, m := range ms {
+		ids = append(ids, m.Production)
+		person[m.Production] = m.Person
+	}
+	if acct.Admin {
+		if ids, err = s.ledger.Productions(r.Context()); err != nil {
+			s.webError(w, r, err)
+			return
+		}
+	}
+	if len(ids) == 1 && !acct.Admin {
+		http.Redirect(w, r, "/productions/"+ids[0], http.StatusSeeOther)
+		return
+	}
+	view := homeView{}
+	for _, id := range ids {
+		p, err := s.production(r.Context(), id)
+		if err != nil {
+			continue // granted before it was created
+		}
+		it := productionItem{ID: id, Person: person[id]}
+		p.View(func(st *rules.State) {
+			ov := st.Overview()
+			it.Name, it.Risk, it.Holds = ov.Name, ov.Risk.Level, st.Holds()
+		})
+		view.Productions = append(view.Productions, it)
+	}
+	s.render(w, r, http.StatusOK, "home", &pageData{Title: "Productions", Account: &acct, CSRF: s.csrfToken(r), Flash: takeFlash(w, r), Body: view})
+}
+
+// localPath keeps a redirect target on this site: a path, not a URL elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	return p
+}

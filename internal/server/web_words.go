@@ -1,0 +1,156 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"coldset/internal/rules"
+)
+
+// What the pages say: outcomes, rule headlines, times and countdowns in words.
+
+// doneWords says what an accepted action recorded.
+var doneWords = map[string]string{
+	"firearm.register":    "Firearm registered.",
+	"ammo.receive":        "Lot received.",
+	"ammo.verify":         "Lot verified round by round.",
+	"ammo.provenance":     "Provenance recorded.",
+	"ammo.expend":         "Rounds expended recorded.",
+	"ammo.dispose":        "Rounds disposed of recorded.",
+	"ammo.reconcile":      "Count recorded.",
+	"firearm.inspect":     "Inspection and load recorded.",
+	"firearm.handoff":     "Hand-over started. The receiver must check the firearm and confirm what they saw on their own phone.",
+	"firearm.accept":      "You hold the firearm now.",
+	"firearm.refuse":      "You refused the firearm. The hand-over is cancelled and your reason is on file as a concern.",
+	"firearm.return":      "Firearm back in the armory.",
+	"firearm.discharge":   "Discharge recorded.",
+	"round.found":         "Round reported. Stop and tell the armorer and the safety officer.",
+	"scene.plan":          "Scene plan accepted.",
+	"set.call":            "Call recorded.",
+	"safety_meeting.hold": "Safety meeting recorded.",
+	"break.start":         "Break recorded.",
+	"concern.file":        "Concern filed. The safety officer has been told.",
+	"concern.ack":         "Concern acknowledged.",
+	"concern.resolve":     "Concern resolved with a corrective action.",
+	"concern.dismiss":     "Concern dismissed. The dismissal is flagged.",
+	"concern.reopen":      "Concern reopened.",
+	"incident.report":     "Incident reported.",
+	"incident.close":      "Incident closed.",
+	"hold.clear":          "Hold cleared.",
+	"hold.override":       "Hold overridden. Your reason is on the record.",
+	"crew.walkoff":        "Walk-off recorded.",
+	"training.request":    "Training requested.",
+	"training.record":     "Training recorded.",
+}
+
+// levelWords says who each escalation level reaches (concern-sla).
+var levelWords = map[int]string{
+	1: "the safety officer and the reporter's department head",
+	2: "the producers",
+	3: "every producer and the studio safety contact",
+	4: "people outside the production (union safety representative, witnesses)",
+}
+
+// ruleTitles are the headlines of refusals: the rule as a person on set says it.
+var ruleTitles = map[string]string{
+	rules.RoleRequired:              "this is not yours to do",
+	rules.ArmorerCertified:          "it needs a certified armorer",
+	rules.InspectBeforeHandoff:      "the armorer must inspect the firearm first",
+	rules.ShowAndConfirm:            "what you saw is not what the armorer loaded",
+	rules.TrainingRequired:          "more training is needed first",
+	rules.SafetyMeetingFirst:        "the safety meeting comes first",
+	rules.LineOfFire:                "the line of fire is not protected",
+	rules.ColdCallVerified:          "the firearm cannot be called cold yet",
+	rules.DummyVerified:             "the dummies are not verified",
+	rules.KnownSupplier:             "the lot has no supplier and receipt",
+	rules.NoLiveAmmo:                "firearm work is stopped: live ammunition",
+	rules.DischargeStopsWork:        "firearm work is stopped after a discharge",
+	rules.CriticalConcern:           "firearm work is stopped by a critical concern",
+	rules.RiskRedHold:               "firearm work is on hold: the risk is red",
+	rules.SecureAtBreak:             "this firearm is on hold after a break",
+	rules.ConcernResolvedWithAction: "write the corrective action",
+	rules.Invalid:                   "check the form",
+}
+
+func ruleTitle(rule string) string {
+	if t := ruleTitles[rule]; t != "" {
+		return t
+	}
+	return rules.Explain(rule)
+}
+
+var templateFuncs = template.FuncMap{
+	"explain":  rules.Explain,
+	"title":    ruleTitle,
+	"words":    words,
+	"sentence": sentence,
+	"capital":  capital,
+	"join":     strings.Join,
+	"list":     func(xs ...string) []string { return xs },
+	"has": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+// capital upper-cases the first letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// words turns an id like "first_ad" or "near-miss" into words.
+func words(id string) string { return strings.NewReplacer("_", " ", "-", " ").Replace(id) }
+
+// clock is a time as the production's people read it: local, to the minute; the
+// date is added when it is not today.
+func clock(t, now time.Time, loc *time.Location) string {
+	t, now = t.In(loc), now.In(loc)
+	if t.Format(time.DateOnly) == now.Format(time.DateOnly) {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// deadline is a moment a page counts down to; assets/app.js keeps Left current.
+type deadline struct {
+	Label   string
+	At      string // local time, in words
+	ISO     string // for the script
+	Left    string // "in 12 min", or "overdue by 3 min"
+	Overdue bool
+}
+
+func newDeadline(label string, t *time.Time, now time.Time, loc *time.Location) *deadline {
+	if t == nil {
+		return nil
+	}
+	d := t.Sub(now)
+	dl := &deadline{Label: label, At: clock(*t, now, loc), ISO: t.UTC().Format(time.RFC3339), Overdue: d < 0}
+	if d < 0 {
+		dl.Left = "overdue by " + span(-d)
+	} else {
+		dl.Left = "in " + span(d)
+	}
+	return dl
+}
+
+// span says a duration to the minute, in the largest units that fit.
+func span(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 48*60:
+		return fmt.Sprintf("%d h %02d min", m/60, m%60)
+	}
+	return fmt.Sprintf("%d days %d h", m/(24*60), (m/60)%24)
+}

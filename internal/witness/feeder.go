@@ -1,0 +1,177 @@
+package witness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/rules"
+)
+
+const (
+	// DefaultInterval is the most often a production's checkpoints go to witnesses,
+	// unless a hold or a serious incident makes it urgent.
+	DefaultInterval = time.Minute
+	// DefaultPoll is how often Run looks for new checkpoints: how long an urgent
+	// checkpoint may wait.
+	DefaultPoll = 2 * time.Second
+	// sendTimeout bounds one add-checkpoint call, so that one silent witness does not
+	// hold back the others for long.
+	sendTimeout = 15 * time.Second
+)
+
+// Feeder sends each production's latest checkpoint to every witness: at most once per
+// Interval per production, and at once when a hold was placed or a serious incident
+// opened since the last send. Between sends it only remembers, per production, when it
+// last sent and the size each witness last cosigned (read back from Store on first
+// use), so a restarted feeder resumes with consistency proofs from there.
+type Feeder struct {
+	Ledger    *ledger.Ledger
+	Store     Store
+	Witnesses []Witness
+	Client    *http.Client         // default: http.DefaultClient
+	Logger    *slog.Logger         // default: slog.Default()
+	Now       func() time.Time     // default: time.Now
+	Interval  time.Duration        // default: DefaultInterval
+	Poll      time.Duration        // default: DefaultPoll
+	state     map[string]*logState // by production; only Step's goroutine touches it
+}
+
+// logState is what the feeder remembers of one production.
+type logState struct {
+	lastSend time.Time         // zero: nothing sent since the feeder started
+	scanned  uint64            // entries below this were looked at for urgent events
+	urgent   bool              // a hold or serious incident awaits sending
+	cosigned map[string]uint64 // by witness name: the size it last cosigned
+}
+
+// Run calls Step every Poll until ctx is done. Failures are logged, never fatal: a
+// witness that is down gets the checkpoint at a later send.
+func (f *Feeder) Run(ctx context.Context) {
+	poll := f.Poll
+	if poll <= 0 {
+		poll = DefaultPoll
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		if err := f.Step(ctx); err != nil && ctx.Err() == nil {
+			f.logger().Warn("witness feeder", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Step sends what is due to the witnesses, once. It is not safe for concurrent use.
+// It returns the failures of this pass, joined.
+func (f *Feeder) Step(ctx context.Context) error {
+	ps, err := f.Ledger.Productions(ctx)
+	if err != nil {
+		return fmt.Errorf("witness feeder: %w", err)
+	}
+	var errs []error
+	for _, p := range ps {
+		errs = append(errs, f.stepProduction(ctx, p))
+	}
+	return errors.Join(errs...)
+}
+
+func (f *Feeder) stepProduction(ctx context.Context, production string) error {
+	l, err := f.Ledger.Existing(ctx, production)
+	if err != nil {
+		return fmt.Errorf("witness feeder: %w", err)
+	}
+	h := l.Head()
+	st, err := f.logState(ctx, production, h.Size)
+	if err != nil {
+		return err
+	}
+	if h.Checkpoint == nil || !st.behind(f.Witnesses, h.Size) {
+		return nil
+	}
+	if !st.urgent && h.Size > st.scanned {
+		if st.urgent, err = urgent(ctx, l, st.scanned, h.Size); err != nil {
+			return err
+		}
+		st.scanned = h.Size
+	}
+	now := f.now()
+	if !st.urgent && !st.lastSend.IsZero() && now.Sub(st.lastSend) < f.interval() {
+		return nil
+	}
+	st.lastSend, st.urgent, st.scanned = now, false, h.Size
+	var errs []error
+	for _, w := range f.Witnesses {
+		if st.cosigned[w.Name()] < h.Size {
+			errs = append(errs, f.send(ctx, l, h, w, st))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// logState returns what the feeder remembers of production, loading the witnesses'
+// cosigned sizes on first use.
+func (f *Feeder) logState(ctx context.Context, production string, size uint64) (*logState, error) {
+	if st, ok := f.state[production]; ok {
+		return st, nil
+	}
+	cs, err := f.Store.LatestCosignatures(ctx, production)
+	if err != nil {
+		return nil, fmt.Errorf("witness feeder: %w", err)
+	}
+	// The first send happens at once, so the entries so far need no scan.
+	st := &logState{scanned: size, cosigned: map[string]uint64{}}
+	for _, c := range cs {
+		st.cosigned[c.Witness] = c.Size
+	}
+	if f.state == nil {
+		f.state = map[string]*logState{}
+	}
+	f.state[production] = st
+	return st, nil
+}
+
+// behind reports whether some witness has not cosigned size yet.
+func (st *logState) behind(ws []Witness, size uint64) bool {
+	for _, w := range ws {
+		if st.cosigned[w.Name()] < size {
+			return true
+		}
+	}
+	return false
+}
+
+// urgent reports whether entries from..to-1 place a hold or open a serious incident.
+func urgent(ctx context.Context, l *ledger.Log, from, to uint64) (bool, error) {
+	rows, err := l.Entries(ctx, from, to)
+	if err != nil {
+		return false, fmt.Errorf("witness feeder: %w", err)
+	}
+	for _, r := range rows {
+		e, err := ledger.DecodeEntry(r.Body)
+		if err != nil {
+			return false, fmt.Errorf("witness feeder: entry %d: %w", r.Index, err)
+		}
+		switch e.Type {
+		case rules.EventHoldPlace:
+			return true, nil
+		case rules.EventIncidentOpen:
+			var in struct {
+				Serious bool `json:"serious"`
+			}
+			if json.Unmarshal(e.Payload, &in) == nil && in.Serious {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}

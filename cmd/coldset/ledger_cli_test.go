@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -213,4 +214,56 @@ func TestVerifyFindsTampering(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifyNamesTheEntryInABatch changes one body in the middle of a group-committed
+// batch, which one checkpoint covers as a whole: verify names that very entry.
+func TestVerifyNamesTheEntryInABatch(t *testing.T) {
+	bin := buildColdset(t)
+	dir := t.TempDir()
+	mustColdset(t, bin, dir, "bench", "append", "--db", "coldset.db", "--entries", "500", "--writers", "64", "--raw=false")
+	dbPath := filepath.Join(dir, "coldset.db")
+	from, size := largestBatch(t, dbPath)
+	if size-from < 8 {
+		t.Fatalf("the largest batch holds %d entries (%d..%d): 64 writers formed no batches", size-from, from, size-1)
+	}
+	target := from + (size-from)/2
+	t.Logf("batch %d..%d, changing entry %d", from, size-1, target)
+	// Still canonical: only the chain of prev hashes can tell which entry changed.
+	execSQL(t, dbPath, fmt.Sprintf(`UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), '"pad":"x', '"pad":"y') AS BLOB) WHERE idx = %d`, target))
+	code, out, errOut := runColdset(t, bin, dir, "verify", "--db", "coldset.db")
+	if want := fmt.Sprintf("production bench: first bad index %d:", target); code != 1 || !strings.Contains(out, want) {
+		t.Fatalf("verify: exit %d, output:\n%s%s\nwant exit 1 and %q", code, out, errOut, want)
+	}
+}
+
+// largestBatch returns the entries [from, size) of the largest batch that one
+// checkpoint of production bench covers.
+func largestBatch(t *testing.T, dbPath string) (from, size int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT size FROM checkpoints WHERE production = 'bench' ORDER BY size")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	prev := 0
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n-prev > size-from {
+			from, size = prev, n
+		}
+		prev = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return from, size
 }

@@ -29,6 +29,9 @@ var commands = map[string]command{
 	"token":      {"create an API token for an account", runToken},
 	"report":     {"build a production's investigation or daily safety report (json, html, pdf)", runReport},
 	"export":     {"write a production's evidence bundle (entries, proofs, checkpoint, report)", runExport},
+	"backup":     {"write a consistent backup of the store while it serves", runBackup},
+	"restore":    {"load a backup into an empty store and verify it", runRestore},
+	"soak":       {"run a server under a mixed load for a while: no 5xx, flat memory, every log verifies", runSoak},
 }
 
 // exitError carries a process exit code without printing anything more.

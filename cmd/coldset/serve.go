@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,12 +27,14 @@ func runServe(ctx context.Context, args []string) error {
 	var nf notifyFlags
 	nf.register(fs)
 	addr := fs.String("addr", envOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
+	tlsCert := fs.String("tls-cert", envOr("COLDSET_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file; needs --tls-key (env COLDSET_TLS_CERT)")
+	tlsKey := fs.String("tls-key", envOr("COLDSET_TLS_KEY", ""), "the PEM private key of --tls-cert (env COLDSET_TLS_KEY)")
 	demoFlag := fs.Bool("demo", false, "create the demo production dry-creek if absent, with a sign-in for every role, printed on start")
 	// Hidden from the usage text: a benchmarking aid that must stay off on real deployments.
 	benchAppend := false
 	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--demo]")
+		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--witness URL=VERIFIERKEY ...] [--demo]")
 		fs.VisitAll(func(f *flag.Flag) {
 			if f.Name != "bench-append" {
 				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
@@ -40,6 +43,16 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usageError(fs, "--tls-cert and --tls-key go together")
+	}
+	var tlsConfig *tls.Config // nil: plain HTTP
+	if *tlsCert != "" {
+		var err error
+		if tlsConfig, err = server.TLSConfig(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -69,17 +82,28 @@ func runServe(ctx context.Context, args []string) error {
 		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
 	}
 
+	srv := &http.Server{
+		Handler:           server.New(server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend}),
+		ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig:         tlsConfig,
+		ErrorLog:          server.ErrorLog(os.Stderr), // net/http's own messages, without client addresses
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           server.New(server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend}),
-		ReadHeaderTimeout: 10 * time.Second,
+	if srv.TLSConfig != nil {
+		logger.Info("serving HTTPS only", "cert", *tlsCert)
 	}
 	fmt.Fprintf(os.Stderr, "listening on %s\n", ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -11,9 +11,17 @@ import (
 
 // Entry is one event in a production's log. Its canonical encoding (Encode) is the exact
 // byte string that is hashed into the tree and stored as the entry's body.
+//
+// The Log sets Production, Index and Prev when it appends an entry; callers leave them
+// zero. Prev chains each entry to the one before it: it is the RFC 6962 leaf hash of
+// entry Index-1's stored body (base64 in the encoding; absent at index 0). The Merkle
+// tree and its checkpoints already commit to every body, but a checkpoint covers a
+// whole group-committed batch; the chain lets Verify name the exact entry that was
+// changed inside one.
 type Entry struct {
 	Production string          `json:"production"`
 	Index      uint64          `json:"index"`
+	Prev       []byte          `json:"prev,omitempty"`
 	Time       time.Time       `json:"time"`
 	Actor      string          `json:"actor,omitempty"` // empty for anonymous and system entries
 	Type       string          `json:"type"`
@@ -21,7 +29,8 @@ type Entry struct {
 }
 
 // Encode returns the canonical bytes of e: compact JSON with the fields in the order of
-// the struct, the time in UTC with nanoseconds, and the payload compacted. Two entries
+// the struct (so a body starts with its production, index and prev), the time in UTC
+// with nanoseconds, and the payload compacted. Two entries
 // with the same fields always encode to the same bytes.
 func (e Entry) Encode() ([]byte, error) {
 	c := e

@@ -11,6 +11,11 @@ import (
 
 // Ledger opens the Logs of one store lazily, one per production, all signed with
 // one deployment key. It is safe for concurrent use.
+//
+// When the store is a store.Watcher (PostgreSQL), the Ledger follows the appends of
+// other processes: each open Log catches up as soon as the store tells of an append
+// to its production, so readers see them within milliseconds, not only when the
+// Log next appends.
 type Ledger struct {
 	st        store.Store
 	signer    *Signer
@@ -19,6 +24,9 @@ type Ledger struct {
 	mu     sync.Mutex
 	logs   map[string]*opening
 	closed bool
+
+	stopWatch context.CancelFunc // ends the watch goroutine; nil without a Watcher
+	watchDone chan struct{}
 }
 
 // opening is a Log being opened or open; ready is closed once log or err is set.
@@ -34,7 +42,16 @@ func New(st store.Store, s *Signer, newFolder func(production string) Folder) *L
 	if newFolder == nil {
 		newFolder = func(string) Folder { return NopFolder{} }
 	}
-	return &Ledger{st: st, signer: s, newFolder: newFolder, logs: map[string]*opening{}}
+	lg := &Ledger{st: st, signer: s, newFolder: newFolder, logs: map[string]*opening{}}
+	if w, ok := st.(store.Watcher); ok {
+		ctx, cancel := context.WithCancel(context.Background())
+		lg.stopWatch, lg.watchDone = cancel, make(chan struct{})
+		go func() {
+			defer close(lg.watchDone)
+			lg.follow(ctx, w)
+		}()
+	}
+	return lg
 }
 
 // Signer returns the deployment key the ledger signs with.
@@ -122,8 +139,13 @@ func (lg *Ledger) CatchUp(ctx context.Context, production string) error {
 	return o.log.CatchUp(ctx)
 }
 
-// Close closes every open Log. It does not close the store.
+// Close stops following the store and closes every open Log. It does not close the
+// store.
 func (lg *Ledger) Close() error {
+	if lg.stopWatch != nil {
+		lg.stopWatch()
+		<-lg.watchDone
+	}
 	lg.mu.Lock()
 	lg.closed = true
 	logs := lg.logs

@@ -1,4 +1,4 @@
-package ledger
+package ledger_test
 
 import (
 	"context"
@@ -6,16 +6,17 @@ import (
 	"sync"
 	"testing"
 
+	"coldset/internal/ledger"
 	"coldset/internal/store"
 )
 
 func TestLedgerOpensOneLogPerProduction(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
-	lg := New(st, s, func(string) Folder { return &listFolder{} })
+	st, s := openStore(t), testSigner(t)
+	lg := ledger.New(st, s, func(string) ledger.Folder { return &listFolder{} })
 	defer lg.Close()
 	ctx := context.Background()
 
-	logs := make([]*Log, 8)
+	logs := make([]*ledger.Log, 8)
 	var wg sync.WaitGroup
 	for i := range logs {
 		wg.Go(func() {
@@ -48,9 +49,9 @@ func TestLedgerOpensOneLogPerProduction(t *testing.T) {
 }
 
 func TestLedgerCatchUpReadsOtherProcesses(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	ctx := context.Background()
-	mine := New(st, s, func(string) Folder { return &listFolder{} })
+	mine := ledger.New(st, s, func(string) ledger.Folder { return &listFolder{} })
 	defer mine.Close()
 	l, err := mine.Log(ctx, "p1")
 	if err != nil {

@@ -10,10 +10,21 @@ import (
 )
 
 // CatchUp reads entries another process appended to the store since this Log last
-// looked, folds them in and adopts the store's latest checkpoint. A server calls it
-// when told the log moved (PostgreSQL LISTEN/NOTIFY); Do calls it by itself on a
-// conflict.
+// looked, folds them in and adopts the store's latest checkpoint. A Ledger calls it
+// when its store tells of an append (PostgreSQL LISTEN/NOTIFY); Do calls it by itself
+// on a conflict.
 func (l *Log) CatchUp(ctx context.Context) error {
+	// Most notifications are of this Log's own appends: when the store holds the
+	// checkpoint the Log already has, there is nothing to read and no need to hold up
+	// the writer.
+	if signed, err := l.st.Checkpoint(ctx, l.production); err == nil {
+		l.mu.RLock()
+		current := l.stale == nil && bytes.Equal(signed, l.checkpoint)
+		l.mu.RUnlock()
+		if current {
+			return nil
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.stale != nil {

@@ -1,4 +1,4 @@
-package ledger
+package ledger_test
 
 import (
 	"context"
@@ -8,12 +8,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/store"
 )
 
 // listFolder records the entries folded into it and refuses type "unfoldable".
-type listFolder struct{ entries []Entry }
+type listFolder struct{ entries []ledger.Entry }
 
-func (f *listFolder) Fold(e Entry) error {
+func (f *listFolder) Fold(e ledger.Entry) error {
 	if e.Type == "unfoldable" {
 		return errors.New("cannot fold")
 	}
@@ -24,20 +27,20 @@ func (f *listFolder) Fold(e Entry) error {
 	return nil
 }
 
-func newListFolder() Folder { return &listFolder{} }
+func newListFolder() ledger.Folder { return &listFolder{} }
 
-func testSigner(t testing.TB) *Signer {
+func testSigner(t testing.TB) *ledger.Signer {
 	t.Helper()
-	s, err := LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
+	s, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func openLog(t testing.TB, st *memStore, s *Signer, production string) *Log {
+func openLog(t testing.TB, st store.Store, s *ledger.Signer, production string) *ledger.Log {
 	t.Helper()
-	l, err := Open(context.Background(), st, s, production, newListFolder)
+	l, err := ledger.Open(context.Background(), st, s, production, newListFolder)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,21 +49,21 @@ func openLog(t testing.TB, st *memStore, s *Signer, production string) *Log {
 }
 
 // appendOne appends one entry of type typ and returns its index.
-func appendOne(l *Log, typ string) (uint64, error) {
-	return l.Do(context.Background(), func(Folder, uint64) ([]Entry, error) {
-		return []Entry{{Time: time.Unix(1700000000, 0), Type: typ, Payload: []byte(`{"n": 1}`)}}, nil
+func appendOne(l *ledger.Log, typ string) (uint64, error) {
+	return l.Do(context.Background(), func(ledger.Folder, uint64) ([]ledger.Entry, error) {
+		return []ledger.Entry{{Time: time.Unix(1700000000, 0), Type: typ, Payload: []byte(`{"n": 1}`)}}, nil
 	})
 }
 
-func folded(l *Log) []Entry {
-	var es []Entry
-	l.View(func(f Folder) { es = append(es, f.(*listFolder).entries...) })
+func folded(l *ledger.Log) []ledger.Entry {
+	var es []ledger.Entry
+	l.View(func(f ledger.Folder) { es = append(es, f.(*listFolder).entries...) })
 	return es
 }
 
-func wantVerified(t *testing.T, st *memStore, s *Signer, production string, size uint64) {
+func wantVerified(t *testing.T, st store.Store, s *ledger.Signer, production string, size uint64) {
 	t.Helper()
-	v, err := Verify(context.Background(), st, s.Verifier(), production, nil)
+	v, err := ledger.Verify(context.Background(), st, s.Verifier(), production, nil)
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -70,7 +73,7 @@ func wantVerified(t *testing.T, st *memStore, s *Signer, production string, size
 }
 
 func TestLogAppendsInOrder(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	l := openLog(t, st, s, "p1")
 	for want := uint64(0); want < 5; want++ {
 		got, err := appendOne(l, "note")
@@ -78,11 +81,11 @@ func TestLogAppendsInOrder(t *testing.T) {
 			t.Fatalf("append: got %d, %v; want %d", got, err, want)
 		}
 	}
-	first, err := l.Do(context.Background(), func(f Folder, next uint64) ([]Entry, error) {
+	first, err := l.Do(context.Background(), func(f ledger.Folder, next uint64) ([]ledger.Entry, error) {
 		if n := uint64(len(f.(*listFolder).entries)); n != next {
 			return nil, fmt.Errorf("folder holds %d entries, next is %d", n, next)
 		}
-		return []Entry{{Type: "a"}, {Type: "b"}, {Type: "c"}}, nil
+		return []ledger.Entry{{Type: "a"}, {Type: "b"}, {Type: "c"}}, nil
 	})
 	if err != nil || first != 5 {
 		t.Fatalf("append three: got %d, %v; want 5", first, err)
@@ -90,7 +93,7 @@ func TestLogAppendsInOrder(t *testing.T) {
 	if got := l.Size(); got != 8 {
 		t.Fatalf("size %d, want 8", got)
 	}
-	_, cp, err := OpenCheckpoint(l.Checkpoint(), s.Verifier())
+	_, cp, err := ledger.OpenCheckpoint(l.Checkpoint(), s.Verifier())
 	if err != nil || cp.Size != 8 || cp.Origin != "coldset/p1" {
 		t.Fatalf("checkpoint: %+v, %v", cp, err)
 	}
@@ -103,7 +106,7 @@ func TestLogAppendsInOrder(t *testing.T) {
 }
 
 func TestLogGroupCommit(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	l := openLog(t, st, s, "p1")
 	const writers, each = 32, 40
 	var wg sync.WaitGroup
@@ -130,33 +133,33 @@ func TestLogGroupCommit(t *testing.T) {
 	if got := len(folded(l)); got != writers*each {
 		t.Fatalf("folder holds %d entries, want %d", got, writers*each)
 	}
-	if st.appends >= writers*each {
-		t.Errorf("%d store appends for %d entries: nothing was batched", st.appends, writers*each)
+	if st.appended() >= writers*each {
+		t.Errorf("%d store appends for %d entries: nothing was batched", st.appended(), writers*each)
 	}
-	t.Logf("%d entries in %d store appends", writers*each, st.appends)
+	t.Logf("%d entries in %d store appends", writers*each, st.appended())
 	wantVerified(t, st, s, "p1", writers*each)
 }
 
 func TestLogFailuresStayWithTheirCaller(t *testing.T) {
 	tests := []struct {
 		name   string
-		decide func(Folder, uint64) ([]Entry, error)
+		decide func(ledger.Folder, uint64) ([]ledger.Entry, error)
 	}{
-		{"decide returns an error", func(Folder, uint64) ([]Entry, error) { return nil, errors.New("refused") }},
-		{"entry does not encode", func(Folder, uint64) ([]Entry, error) {
-			return []Entry{{Type: "x", Payload: []byte("{not json")}}, nil
+		{"decide returns an error", func(ledger.Folder, uint64) ([]ledger.Entry, error) { return nil, errors.New("refused") }},
+		{"entry does not encode", func(ledger.Folder, uint64) ([]ledger.Entry, error) {
+			return []ledger.Entry{{Type: "x", Payload: []byte("{not json")}}, nil
 		}},
-		{"fold fails after a good entry", func(Folder, uint64) ([]Entry, error) {
-			return []Entry{{Type: "fine"}, {Type: "unfoldable"}}, nil
+		{"fold fails after a good entry", func(ledger.Folder, uint64) ([]ledger.Entry, error) {
+			return []ledger.Entry{{Type: "fine"}, {Type: "unfoldable"}}, nil
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, s := newMemStore(), testSigner(t)
+			st, s := openStore(t), testSigner(t)
 			l := openLog(t, st, s, "p1")
 			// Hold the writer so the bad call and good calls share one batch.
 			release := make(chan struct{})
-			go l.Do(context.Background(), func(Folder, uint64) ([]Entry, error) { <-release; return nil, nil })
+			go l.Do(context.Background(), func(ledger.Folder, uint64) ([]ledger.Entry, error) { <-release; return nil, nil })
 			time.Sleep(10 * time.Millisecond)
 			var wg sync.WaitGroup
 			var badErr error
@@ -189,7 +192,7 @@ func TestLogFailuresStayWithTheirCaller(t *testing.T) {
 }
 
 func TestLogStoreFailureFailsTheBatchAndKeepsNothing(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	l := openLog(t, st, s, "p1")
 	if _, err := appendOne(l, "kept"); err != nil {
 		t.Fatal(err)
@@ -208,20 +211,20 @@ func TestLogStoreFailureFailsTheBatchAndKeepsNothing(t *testing.T) {
 }
 
 func TestLogsOnOneStoreNeverFork(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	// Two Logs of one production stand for two server processes.
 	a, b := openLog(t, st, s, "p1"), openLog(t, st, s, "p1")
 	const each = 200
 	var wg sync.WaitGroup
-	for _, l := range []*Log{a, b} {
+	for _, l := range []*ledger.Log{a, b} {
 		for w := 0; w < 8; w++ {
 			wg.Go(func() {
 				for i := 0; i < each/8; i++ {
-					if _, err := l.Do(context.Background(), func(f Folder, next uint64) ([]Entry, error) {
+					if _, err := l.Do(context.Background(), func(f ledger.Folder, next uint64) ([]ledger.Entry, error) {
 						if n := uint64(len(f.(*listFolder).entries)); n != next {
 							return nil, fmt.Errorf("decided on %d entries at next %d", n, next)
 						}
-						return []Entry{{Type: "note"}}, nil
+						return []ledger.Entry{{Type: "note"}}, nil
 					}); err != nil {
 						t.Error(err)
 						return
@@ -232,7 +235,7 @@ func TestLogsOnOneStoreNeverFork(t *testing.T) {
 	}
 	wg.Wait()
 	wantVerified(t, st, s, "p1", 2*each)
-	for _, l := range []*Log{a, b} {
+	for _, l := range []*ledger.Log{a, b} {
 		if err := l.CatchUp(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -243,10 +246,10 @@ func TestLogsOnOneStoreNeverFork(t *testing.T) {
 }
 
 func TestDoAfterClose(t *testing.T) {
-	st, s := newMemStore(), testSigner(t)
+	st, s := openStore(t), testSigner(t)
 	l := openLog(t, st, s, "p1")
 	l.Close()
-	if _, err := appendOne(l, "late"); !errors.Is(err, ErrClosed) {
+	if _, err := appendOne(l, "late"); !errors.Is(err, ledger.ErrClosed) {
 		t.Fatalf("Do after Close: got %v, want ErrClosed", err)
 	}
 }

@@ -1,4 +1,4 @@
-package ledger
+package ledger_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"coldset/internal/ledger"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/storetest"
@@ -24,10 +25,10 @@ func TestLogOnRealStores(t *testing.T) {
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			st, s := be.open(t), testSigner(t)
-			if _, ok := st.(CheckpointHistory); !ok {
+			if _, ok := st.(ledger.CheckpointHistory); !ok {
 				t.Errorf("%T keeps no checkpoint history: verify cannot name a changed entry", st)
 			}
-			l, err := Open(context.Background(), st, s, "p1", newListFolder)
+			l, err := ledger.Open(context.Background(), st, s, "p1", newListFolder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,11 +45,11 @@ func TestLogOnRealStores(t *testing.T) {
 			}
 			wg.Wait()
 			l.Close()
-			v, err := Verify(context.Background(), st, s.Verifier(), "p1", nil)
+			v, err := ledger.Verify(context.Background(), st, s.Verifier(), "p1", nil)
 			if err != nil || v.Size != 320 {
 				t.Fatalf("verify: %+v, %v; want 320 entries", v, err)
 			}
-			reopened, err := Open(context.Background(), st, s, "p1", newListFolder)
+			reopened, err := ledger.Open(context.Background(), st, s, "p1", newListFolder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,10 +66,10 @@ func TestLogOnRealStores(t *testing.T) {
 func TestLogsOnOnePostgresNeverFork(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	s := testSigner(t)
-	var logs []*Log
+	var logs []*ledger.Log
 	for range 2 {
 		st := openPostgres(t, url)
-		l, err := Open(context.Background(), st, s, "p1", newListFolder)
+		l, err := ledger.Open(context.Background(), st, s, "p1", newListFolder)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,11 +81,11 @@ func TestLogsOnOnePostgresNeverFork(t *testing.T) {
 		for range 16 {
 			wg.Go(func() {
 				for range 15 {
-					_, err := l.Do(context.Background(), func(f Folder, next uint64) ([]Entry, error) {
+					_, err := l.Do(context.Background(), func(f ledger.Folder, next uint64) ([]ledger.Entry, error) {
 						if n := uint64(len(f.(*listFolder).entries)); n != next {
 							return nil, fmt.Errorf("decided on %d entries at next %d", n, next)
 						}
-						return []Entry{{Type: "note"}}, nil
+						return []ledger.Entry{{Type: "note"}}, nil
 					})
 					if err != nil {
 						t.Error(err)
@@ -96,7 +97,7 @@ func TestLogsOnOnePostgresNeverFork(t *testing.T) {
 	}
 	wg.Wait()
 	st := openPostgres(t, url)
-	if v, err := Verify(context.Background(), st, s.Verifier(), "p1", nil); err != nil || v.Size != 480 {
+	if v, err := ledger.Verify(context.Background(), st, s.Verifier(), "p1", nil); err != nil || v.Size != 480 {
 		t.Fatalf("verify: %+v, %v; want 480 entries", v, err)
 	}
 }

@@ -77,6 +77,9 @@ func (t *Tree) Truncate(size uint64) error {
 	return nil
 }
 
+// leaf returns the leaf hash of entry index, which must be below the size.
+func (t *Tree) leaf(index uint64) hash { return t.levels[0][index] }
+
 // Root returns the root hash of the whole tree.
 func (t *Tree) Root() []byte {
 	r, _ := t.RootAt(t.Size())

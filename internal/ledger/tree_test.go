@@ -1,4 +1,4 @@
-package ledger
+package ledger_test
 
 import (
 	"bytes"
@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/merkle/testonly"
+
+	"coldset/internal/ledger"
 )
 
 func leafBody(i uint64) []byte { return fmt.Appendf(nil, "leaf %d", i) }
@@ -15,19 +18,19 @@ func leafBody(i uint64) []byte { return fmt.Appendf(nil, "leaf %d", i) }
 func referenceRoot(leaves [][]byte) []byte {
 	switch len(leaves) {
 	case 0:
-		return hasher.EmptyRoot()
+		return rfc6962.DefaultHasher.EmptyRoot()
 	case 1:
-		return hasher.HashLeaf(leaves[0])
+		return rfc6962.DefaultHasher.HashLeaf(leaves[0])
 	}
 	k := 1
 	for k*2 < len(leaves) {
 		k *= 2
 	}
-	return hasher.HashChildren(referenceRoot(leaves[:k]), referenceRoot(leaves[k:]))
+	return rfc6962.DefaultHasher.HashChildren(referenceRoot(leaves[:k]), referenceRoot(leaves[k:]))
 }
 
 func TestTreeRootsMatchDefinition(t *testing.T) {
-	tree := NewTree()
+	tree := ledger.NewTree()
 	var leaves [][]byte
 	for i := uint64(0); i <= 70; i++ {
 		if got, want := tree.Root(), referenceRoot(leaves); !bytes.Equal(got, want) {
@@ -48,7 +51,7 @@ func TestTreeRootsMatchDefinition(t *testing.T) {
 }
 
 func TestTreeProofsVerifyUpstream(t *testing.T) {
-	tree := NewTree()
+	tree := ledger.NewTree()
 	const n = 40
 	for i := uint64(0); i < n; i++ {
 		tree.Append(leafBody(i))
@@ -60,7 +63,7 @@ func TestTreeProofsVerifyUpstream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := proof.VerifyInclusion(hasher, index, size, LeafHash(leafBody(index)), p, root); err != nil {
+			if err := proof.VerifyInclusion(rfc6962.DefaultHasher, index, size, ledger.LeafHash(leafBody(index)), p, root); err != nil {
 				t.Fatalf("inclusion %d@%d: %v", index, size, err)
 			}
 		}
@@ -70,7 +73,7 @@ func TestTreeProofsVerifyUpstream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := proof.VerifyConsistency(hasher, old, size, p, oldRoot, root); err != nil {
+			if err := proof.VerifyConsistency(rfc6962.DefaultHasher, old, size, p, oldRoot, root); err != nil {
 				t.Fatalf("consistency %d..%d: %v", old, size, err)
 			}
 		}
@@ -78,7 +81,7 @@ func TestTreeProofsVerifyUpstream(t *testing.T) {
 }
 
 func TestTreeUpstreamVectors(t *testing.T) {
-	tree := NewTree()
+	tree := ledger.NewTree()
 	roots := testonly.RootHashes()
 	for i, leaf := range testonly.LeafInputs() {
 		tree.Append(leaf)
@@ -89,7 +92,7 @@ func TestTreeUpstreamVectors(t *testing.T) {
 }
 
 func TestTreeTruncate(t *testing.T) {
-	tree := NewTree()
+	tree := ledger.NewTree()
 	for i := uint64(0); i < 37; i++ {
 		tree.Append(leafBody(i))
 	}

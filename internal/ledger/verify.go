@@ -50,8 +50,13 @@ type Verified struct {
 // with a consistency proof that the log extends the saved checkpoint. A log that does
 // not match fails with a *Mismatch naming the first bad index; other errors are
 // failures to read the store.
+//
+// The checkpoints locate a change to the batch of entries one of them covers; the
+// chain of prev hashes names the entry within it, as the next entry records what the
+// changed one hashed to. Only a change to the log's last entry, which nothing records
+// yet, is named by its batch alone.
 func Verify(ctx context.Context, st store.Store, v note.Verifier, production string, saved []byte) (Verified, error) {
-	tree, rowBad, err := scan(ctx, st, production)
+	tree, rowBad, brk, err := scan(ctx, st, production)
 	if err != nil {
 		return Verified{}, err
 	}
@@ -80,19 +85,22 @@ func Verify(ctx context.Context, st store.Store, v note.Verifier, production str
 		switch {
 		case cp.Size > n:
 			mismatch(n, "entries %d..%d are missing: the latest checkpoint commits to %d entries", n, cp.Size-1, cp.Size)
-			found = append(found, locate(ctx, st, v, production, tree))
+			found = append(found, locate(ctx, st, v, production, tree, brk))
 		case cp.Size < n:
 			mismatch(cp.Size, "entries %d..%d are covered by no checkpoint", cp.Size, n-1)
 			fallthrough
 		default:
 			if r, _ := tree.RootAt(cp.Size); !bytes.Equal(r, cp.Hash) {
-				found = append(found, locate(ctx, st, v, production, tree))
+				found = append(found, locate(ctx, st, v, production, tree, brk))
 			}
 		}
 	}
+	if brk != nil {
+		found = append(found, brk.blame(production, intactPrefix(ctx, st, production, tree)))
+	}
 
 	if saved != nil {
-		found = append(found, checkSaved(ctx, st, v, production, tree, saved))
+		found = append(found, checkSaved(ctx, st, v, production, tree, saved, brk))
 	}
 	if m := first(found); m != nil {
 		return vf, m
@@ -114,7 +122,7 @@ func openStored(signed []byte, v note.Verifier, production string) (log.Checkpoi
 
 // checkSaved proves that the log extends a checkpoint saved earlier (by a witness, an
 // investigator) with a consistency proof from the recomputed tree.
-func checkSaved(ctx context.Context, st store.Store, v note.Verifier, production string, tree *Tree, saved []byte) *Mismatch {
+func checkSaved(ctx context.Context, st store.Store, v note.Verifier, production string, tree *Tree, saved []byte, brk *chainBreak) *Mismatch {
 	p, cp, err := OpenCheckpoint(saved, v)
 	if err != nil {
 		return &Mismatch{Production: production, Reason: "saved checkpoint: " + err.Error()}
@@ -132,7 +140,7 @@ func checkSaved(ctx context.Context, st store.Store, v note.Verifier, production
 		err = proof.VerifyConsistency(hasher, cp.Size, n, pf, cp.Hash, tree.Root())
 	}
 	if err != nil {
-		if m := locate(ctx, st, v, production, tree); m != nil {
+		if m := locate(ctx, st, v, production, tree, brk); m != nil {
 			return m
 		}
 		return &Mismatch{Production: production,
@@ -141,31 +149,30 @@ func checkSaved(ctx context.Context, st store.Store, v note.Verifier, production
 	return nil
 }
 
-// locate finds the earliest stored checkpoint, within the entries the tree holds,
-// whose root the entries no longer match: the fault lies in the entries appended
-// since the checkpoint before it. Without a checkpoint history it can only say that
-// the log does not match.
-func locate(ctx context.Context, st store.Store, v note.Verifier, production string, tree *Tree) *Mismatch {
+// storedCheckpoint is one checkpoint of a store's history, parsed but not yet
+// checked: verifying a million signatures would dominate, so only the one blamed is.
+type storedCheckpoint struct {
+	cp     log.Checkpoint
+	signed []byte
+}
+
+// history returns production's stored checkpoints within the entries the tree holds,
+// in increasing size, and the position of the first whose root the entries no longer
+// match (len when all match). ok is false when the store keeps no history.
+func history(ctx context.Context, st store.Store, production string, tree *Tree) (cps []storedCheckpoint, firstBad int, ok bool, err error) {
 	h, ok := st.(CheckpointHistory)
 	if !ok {
-		return &Mismatch{Production: production,
-			Reason: "the entries do not match the latest checkpoint (the store keeps no checkpoint history to narrow it down)"}
+		return nil, 0, false, nil
 	}
 	all, err := h.Checkpoints(ctx, production)
 	if err != nil {
-		return &Mismatch{Production: production, Reason: "read checkpoint history: " + err.Error()}
+		return nil, 0, true, err
 	}
-	// Only the origin, size and root are read here: verifying a million signatures
-	// would dominate; the one checkpoint blamed is verified below.
-	type stored struct {
-		cp     log.Checkpoint
-		signed []byte
-	}
-	cps := make([]stored, 0, len(all))
+	cps = make([]storedCheckpoint, 0, len(all))
 	for _, signed := range all {
 		var cp log.Checkpoint
 		if _, err := cp.Unmarshal(signed); err == nil && cp.Size <= tree.Size() {
-			cps = append(cps, stored{cp, signed})
+			cps = append(cps, storedCheckpoint{cp, signed})
 		}
 	}
 	matches := func(cp log.Checkpoint) bool {
@@ -174,8 +181,35 @@ func locate(ctx context.Context, st store.Store, v note.Verifier, production str
 	}
 	// Entries that match a checkpoint match every earlier one, so the checkpoints that
 	// still match are a prefix.
-	i := sort.Search(len(cps), func(i int) bool { return !matches(cps[i].cp) })
-	if i == len(cps) {
+	firstBad = sort.Search(len(cps), func(i int) bool { return !matches(cps[i].cp) })
+	return cps, firstBad, true, nil
+}
+
+// intactPrefix returns the size of the longest stored checkpoint the entries still
+// match: the entries below it are unchanged. It is 0 without a history.
+func intactPrefix(ctx context.Context, st store.Store, production string, tree *Tree) uint64 {
+	cps, i, _, err := history(ctx, st, production, tree)
+	if err != nil || i == 0 {
+		return 0
+	}
+	return cps[i-1].cp.Size
+}
+
+// locate finds the earliest stored checkpoint, within the entries the tree holds,
+// whose root the entries no longer match: the fault lies in the entries appended
+// since the checkpoint before it, and the chain of prev hashes names the entry among
+// them. Without a checkpoint history only the chain can name an entry.
+func locate(ctx context.Context, st store.Store, v note.Verifier, production string, tree *Tree, brk *chainBreak) *Mismatch {
+	cps, i, ok, err := history(ctx, st, production, tree)
+	switch {
+	case !ok && brk != nil:
+		return brk.blame(production, 0)
+	case !ok:
+		return &Mismatch{Production: production,
+			Reason: "the entries do not match the latest checkpoint (the store keeps no checkpoint history to narrow it down)"}
+	case err != nil:
+		return &Mismatch{Production: production, Reason: "read checkpoint history: " + err.Error()}
+	case i == len(cps):
 		return nil
 	}
 	if _, _, err := OpenCheckpoint(cps[i].signed, v); err != nil {
@@ -186,12 +220,19 @@ func locate(ctx context.Context, st store.Store, v note.Verifier, production str
 		from = cps[i-1].cp.Size
 	}
 	size := cps[i].cp.Size
+	if brk != nil {
+		// A break inside the batch names the changed entry; one before it is a fault
+		// of its own, and earlier.
+		if m := brk.blame(production, from); m.Index < size {
+			return m
+		}
+	}
 	if size-1 == from {
 		return &Mismatch{Production: production, Index: from, HasIndex: true,
 			Reason: fmt.Sprintf("entry %d does not match the checkpoint at size %d", from, size)}
 	}
-	// The checkpoint covers a batch of entries. An edited body that is no longer in
-	// canonical form gives itself away; otherwise the batch is all that can be named.
+	// Only the last entry of a batch has no successor in the batch to record its hash;
+	// a changed body that is no longer in canonical form gives itself away anyway.
 	if rows, err := st.Entries(ctx, production, from, size); err == nil {
 		for _, r := range rows {
 			if edited(r.Body) {

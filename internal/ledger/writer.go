@@ -42,8 +42,9 @@ type result struct {
 // Do appends the entries decide returns. decide runs on the log's writer goroutine,
 // with the folder holding every committed entry and those of earlier Do calls in the
 // same batch; next is the index its first entry will get. The writer sets each
-// entry's Production and Index, folds it, and commits the entries of all concurrent
-// Do calls with one new signed checkpoint in a single store append.
+// entry's Production, Index and Prev (whatever decide put there), folds it, and
+// commits the entries of all concurrent Do calls with one new signed checkpoint in a
+// single store append.
 //
 // Do returns the index of the first entry once the entries are durable. When the
 // store reports that another process appended first, the log catches up and runs
@@ -156,15 +157,16 @@ func (l *Log) decideAll(batch []*request) (bodies [][]byte, ok bool) {
 			r.err = err
 			continue
 		}
-		if r.bodies, r.err = l.encode(entries, next); r.err != nil {
+		var leaves []hash
+		if r.bodies, leaves, r.err = l.encode(entries, next); r.err != nil {
 			continue
 		}
 		if err := l.fold(r.bodies, entries); err != nil {
 			r.err, r.final = fmt.Errorf("append to %s: %w", l.production, err), true
 			return nil, false
 		}
-		for _, b := range r.bodies {
-			l.tree.Append(b)
+		for i := range leaves {
+			l.tree.AppendLeafHash(leaves[i][:])
 		}
 		r.n = len(entries)
 		bodies = append(bodies, r.bodies...)
@@ -173,19 +175,29 @@ func (l *Log) decideAll(batch []*request) (bodies [][]byte, ok bool) {
 	return bodies, true
 }
 
-// encode numbers entries from next and returns their canonical bodies.
-func (l *Log) encode(entries []Entry, next uint64) ([][]byte, error) {
+// encode numbers entries from next, chains each to the one before it and returns
+// their canonical bodies and leaf hashes. The tree must hold exactly next leaves.
+func (l *Log) encode(entries []Entry, next uint64) ([][]byte, []hash, error) {
 	bodies := make([][]byte, len(entries))
+	leaves := make([]hash, len(entries))
+	var prev []byte
+	if next > 0 {
+		h := l.tree.leaf(next - 1)
+		prev = h[:]
+	}
 	for i := range entries {
 		entries[i].Production = l.production
 		entries[i].Index = next + uint64(i)
+		entries[i].Prev = prev
 		b, err := entries[i].Encode()
 		if err != nil {
-			return nil, fmt.Errorf("append to %s: %w", l.production, err)
+			return nil, nil, fmt.Errorf("append to %s: %w", l.production, err)
 		}
 		bodies[i] = b
+		leaves[i] = hash(LeafHash(b))
+		prev = leaves[i][:]
 	}
-	return bodies, nil
+	return bodies, leaves, nil
 }
 
 // fold applies entries as a reload would: decoded from their bodies, so the live

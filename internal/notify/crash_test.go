@@ -66,6 +66,7 @@ func startChild(t *testing.T, db, mode, smtpAddr string, clock time.Time) *child
 	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestNotifierProcess$", "-test.count=1")}
 	c.cmd.Env = append(os.Environ(), envDB+"="+db, envMode+"="+mode, envSMTP+"="+smtpAddr, envClock+"="+clock.Format(time.RFC3339))
 	c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.out
+	dieWithTest(c.cmd)
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

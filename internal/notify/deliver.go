@@ -41,7 +41,7 @@ type Deliverer struct {
 	Mail    Mailer
 	HTTP    *http.Client     // nil: a client with a 30-second timeout
 	Now     func() time.Time // leases and retries; nil: time.Now
-	Lease   time.Duration    // how long a claim lasts; 0: 2 minutes, longer than one send may take
+	Lease   time.Duration    // how long a claim lasts; 0: 2 minutes (at least one send's timeout and a margin)
 	Backoff Backoff          // zero: DefaultBackoff
 	Batch   int              // rows claimed at once; 0: 20
 	Logger  *slog.Logger
@@ -54,7 +54,7 @@ func (d *Deliverer) defaults() {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Lease == 0 {
+	if d.Lease < sendTimeout+leaseMargin {
 		d.Lease = 2 * time.Minute
 	}
 	if d.Backoff == (Backoff{}) {
@@ -75,17 +75,28 @@ const sendTimeout = 30 * time.Second
 // attempted; fewer than a full batch means nothing else was due.
 func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	d.defaults()
-	ds, err := d.Outbox.Claim(ctx, d.Now(), d.Lease, d.Batch)
+	claimed := d.Now()
+	ds, err := d.Outbox.Claim(ctx, claimed, d.Lease, d.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("deliver: %w", err)
 	}
 	for i, row := range ds {
+		// A send must end while the claim holds, or another deliverer could take the
+		// row and send it too. Rows left over (slow receivers ate the lease) go back
+		// to the outbox when the claim runs out.
+		if d.Now().Add(sendTimeout + leaseMargin).After(claimed.Add(d.Lease)) {
+			return i, nil
+		}
 		if err := d.attempt(ctx, row); err != nil {
 			return i + 1, err
 		}
 	}
 	return len(ds), nil
 }
+
+// leaseMargin is the time a claim must have left after a send's timeout, for
+// recording the attempt and for clocks that differ a little between processes.
+const leaseMargin = 15 * time.Second
 
 // attempt sends one claimed row and records the outcome.
 func (d *Deliverer) attempt(ctx context.Context, row Delivery) error {

@@ -69,7 +69,7 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 	f.mu.Lock()
 	fw := f.prods[production]
 	if fw == nil {
-		fw = &follower{state: rules.New(), texts: map[string]string{}}
+		fw = newFollower()
 		f.prods[production] = fw
 	}
 	f.mu.Unlock()
@@ -89,6 +89,12 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 	}
 	if cursor >= size && fw.next >= size {
 		return 0, nil
+	}
+	if fw.next > cursor {
+		// Entries were folded whose rows were never written (a write or a fold failed),
+		// or the database was restored from an older copy: fold again from the first
+		// entry, writing rows from the cursor on.
+		fw.reset()
 	}
 	var contacts []Contact
 	if cursor < size {
@@ -135,6 +141,16 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 	}
 	return total, nil
 }
+
+func newFollower() *follower {
+	fw := &follower{}
+	fw.reset()
+	return fw
+}
+
+// reset forgets everything folded, so that the entries are folded again from the
+// first. fw.mu must be held.
+func (fw *follower) reset() { fw.state, fw.next, fw.texts = rules.New(), 0, map[string]string{} }
 
 // fold applies e to the follower's state and, when send, returns its outbox rows.
 func (fw *follower) fold(e ledger.Entry, send bool, contacts []Contact) ([]Message, error) {

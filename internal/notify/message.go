@@ -95,16 +95,17 @@ func noticeFor(e ledger.Entry, v *rules.Overview, texts map[string]string) (*not
 		if p.Rule != rules.Override {
 			return nil, nil
 		}
+		producer := name(v, p.Subject) // the flag's subject is the producer who overrode
 		return &notice{
-			Subject: fmt.Sprintf("risk-red-hold overridden by producer %s", name(v, e.Actor)),
+			Subject: "risk-red-hold overridden by producer " + producer,
 			Lines: []string{
-				fmt.Sprintf("Producer %s lifted the risk-red-hold on %s and firearm work may go on, although the risk level is red.", name(v, e.Actor), v.Name),
-				"Their reason, as recorded: " + p.Message,
+				fmt.Sprintf("Producer %s lifted the risk-red-hold on %s: firearm work may go on although the risk level is red.", producer, v.Name),
+				"As recorded: " + p.Message,
 				"",
-				"The override stays on the record as that producer's decision to continue and is flagged for 7 days.",
+				"The override stays on the record as that producer's decision to continue, flagged for 7 days and in every report.",
 				"What to do: the safety officer reviews the red reasons (" + strings.Join(v.Risk.Reasons, "; ") + ") and works to clear them.",
 			},
-			Facts:  map[string]any{"rule": p.Rule, "producer": e.Actor, "reason": p.Message, "risk": v.Risk},
+			Facts:  map[string]any{"rule": p.Rule, "producer": p.Subject, "message": p.Message, "risk": v.Risk},
 			People: withRoles(v, overrideRoles), Roles: overrideRoles,
 		}, nil
 	}
@@ -154,8 +155,8 @@ func incidentNotice(p incidentPayload, v *rules.Overview) *notice {
 	if p.Firearm != "" {
 		n.Lines = append(n.Lines, "Firearm: "+p.Firearm)
 	}
-	n.Lines = append(n.Lines, "", "Holds in force: "+holdList(v)+".",
-		"What to do: keep firearm work stopped as the holds say; the safety officer investigates and closes the incident with written findings and corrective actions (incident.close).")
+	n.Lines = append(n.Lines, "",
+		"What to do: see to the people first; keep firearm work stopped wherever a hold is placed (each hold placed comes as a message of its own); the safety officer investigates and closes the incident with written findings and corrective actions (incident.close).")
 	return n
 }
 

@@ -64,6 +64,7 @@ func startSMTP(t *testing.T) *smtpSink {
 	s := &smtpSink{Addr: freeAddr(t), dir: filepath.Join(t.TempDir(), "maildir")}
 	cmd := exec.Command(python, "-m", "aiosmtpd", "-n", "-l", s.Addr, "-c", "aiosmtpd.handlers.Mailbox", s.dir)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	dieWithTest(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
-package production
+package production_test
 
 import (
+	"coldset/internal/production"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -37,9 +38,9 @@ func newTestLedger(t *testing.T) testLedger {
 	return testLedger{st: st, signer: s}
 }
 
-func (tl testLedger) open(t *testing.T) *Production {
+func (tl testLedger) open(t *testing.T) *production.Production {
 	t.Helper()
-	p, err := Open(context.Background(), tl.st, tl.signer, "dry-creek")
+	p, err := production.Open(context.Background(), tl.st, tl.signer, "dry-creek")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func cmd(t *testing.T, do string, with map[string]any) rules.Command {
 }
 
 // do runs c and fails the test unless it is accepted.
-func do(t *testing.T, p *Production, by rules.Actor, c rules.Command, now time.Time) rules.Result {
+func do(t *testing.T, p *production.Production, by rules.Actor, c rules.Command, now time.Time) rules.Result {
 	t.Helper()
 	res, err := p.Do(context.Background(), by, c, now)
 	if err != nil {
@@ -71,7 +72,7 @@ func do(t *testing.T, p *Production, by rules.Actor, c rules.Command, now time.T
 }
 
 // setUp creates the production with an armorer, a safety officer and a camera head.
-func setUp(t *testing.T, p *Production) {
+func setUp(t *testing.T, p *production.Production) {
 	t.Helper()
 	system := rules.Actor{}
 	do(t, p, system, cmd(t, "production.create", map[string]any{"id": "dry-creek", "name": "Dry Creek", "timezone": "America/Denver"}), start)
@@ -223,7 +224,7 @@ type snap struct {
 	state *rules.State
 }
 
-func snapshot(p *Production) snap {
+func snapshot(p *production.Production) snap {
 	var s snap
 	p.View(func(st *rules.State) {
 		s.state = st

@@ -63,6 +63,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 		s.writeError(w, r, err)
 		return
 	}
+	// Refusals are recorded too, so open pages are woken either way.
+	s.web.events.notify(a.prod.ID())
 	if res.Outcome == rules.Refused {
 		s.writeError(w, r, refusal(res, ""))
 		return

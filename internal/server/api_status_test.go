@@ -76,13 +76,16 @@ func TestActionStatuses(t *testing.T) {
 		{"400: unknown field", `{"do": "firearm.register", "as": "ana"}`, "as"},
 		{"400: wrong type", `{"do": 7}`, "do"},
 		{"400: two values", `{"do": "hold.clear"} {}`, ""},
-		{"400: body too large", `{"do": "concern.file", "with": {"text": "` + strings.Repeat("x", maxRequestBody) + `"}}`, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ta.call(tok["ana"], "POST", "/api/productions/dry-creek/actions", tt.body)
 			wantProblem(t, r, http.StatusBadRequest, "", tt.field)
 		})
 	}
+	t.Run("413: body too large", func(t *testing.T) {
+		r := ta.call(tok["ana"], "POST", "/api/productions/dry-creek/actions", `{"do": "concern.file", "with": {"text": "`+strings.Repeat("x", maxRequestBody)+`"}}`)
+		wantProblem(t, r, http.StatusRequestEntityTooLarge, "", "")
+	})
 	t.Run("401: no credentials", func(t *testing.T) {
 		r := ta.call("", "POST", "/api/productions/dry-creek/actions", map[string]any{"do": "hold.clear"})
 		wantProblem(t, r, http.StatusUnauthorized, "", "")

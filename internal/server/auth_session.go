@@ -83,7 +83,8 @@ type membershipJSON struct {
 }
 
 // signIn checks an e-mail and password and starts a browser session: 201 with the
-// account and a session cookie, or 401 that does not say which of the two was wrong.
+// account and a session cookie, 401 that does not say which of the two was wrong, or
+// 429 while the account or the client's address is locked out (ratelimit.go).
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	var req signInRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -94,8 +95,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errors.New("no account store configured"))
 		return
 	}
+	now, addr := s.api.now(), clientAddr(r)
+	if lk := s.limiter.check(req.Email, addr, now); lk != nil {
+		lk.retryAfter(w)
+		s.writeError(w, r, lk.apiError())
+		return
+	}
 	a, err := auth.SignIn(r.Context(), s.api.accounts, req.Email, req.Password)
 	if errors.Is(err, auth.ErrBadPassword) {
+		if lk := s.limiter.fail(req.Email, addr, now); lk != nil {
+			lk.retryAfter(w)
+			s.writeError(w, r, lk.apiError())
+			return
+		}
 		s.writeError(w, r, unauthorized("wrong e-mail or password"))
 		return
 	}
@@ -103,7 +115,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	now := s.api.now()
+	s.limiter.succeed(req.Email)
 	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -25,6 +25,10 @@ const (
 	kindRefused       kind = "refused"       // the rules refused the action; Rule names which
 	kindConflict      kind = "conflict"      // what was to be created exists already
 	kindUnprocessable kind = "unprocessable" // well-formed but a value is wrong (rule invalid); Field names it
+
+	kindTooLarge  kind = "too-large"         // the request body is over the limit
+	kindMediaType kind = "unsupported-media" // the request body is not JSON
+	kindTooMany   kind = "too-many-attempts" // sign-in locked for a while: ratelimit.go
 )
 
 var statuses = map[kind]int{
@@ -38,6 +42,11 @@ var statuses = map[kind]int{
 	kindRefused:       http.StatusConflict,
 	kindConflict:      http.StatusConflict,
 	kindUnprocessable: http.StatusUnprocessableEntity,
+
+	kindTooLarge:  http.StatusRequestEntityTooLarge,
+	kindMediaType: http.StatusUnsupportedMediaType,
+	kindTooMany:   http.StatusTooManyRequests,
+	kindDiskFull:  http.StatusInsufficientStorage,
 }
 
 // apiError is an error with a kind and a message fit for the client.
@@ -81,6 +90,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		return // the client went away; nobody reads an answer
 	default:
+		if ae = s.storageFault(w, r, err); ae != nil { // 503 or 507: problem_storage.go
+			break
+		}
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = &apiError{kind: kindInternal, detail: "internal error"}
 	}

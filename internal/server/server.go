@@ -32,21 +32,25 @@ type Server struct {
 	mux    *http.ServeMux
 	api    api // accounts and the actions API: api.go
 	web    web // the web pages: web.go
+
+	handler   http.Handler   // mux behind the security headers and the body check: security.go
+	limiter   *signInLimiter // sign-in lock-out: ratelimit.go
+	benchLogs bool           // bench* logs are synthetic and readable without a session
 }
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
-	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 
-	s.mux.HandleFunc("GET /api/productions/{id}/checkpoint", s.checkpoint)
-	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.entries)
-	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.inclusionProof)
-	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.consistencyProof)
+	s.mux.HandleFunc("GET /api/productions/{id}/checkpoint", s.ledgerReader(s.checkpoint))
+	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.ledgerReader(s.entries))
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.ledgerReader(s.inclusionProof))
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.ledgerReader(s.consistencyProof))
 	if cfg.BenchAppend {
 		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
 	}
@@ -55,7 +59,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound("no such API endpoint"))
 	})
+	s.handler = s.secure(s.mux)
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

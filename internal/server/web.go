@@ -31,15 +31,16 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 
 // web holds the parsed pages and the live-update broadcaster.
 type web struct {
-	pages  map[string]*template.Template
-	events *broadcaster
+	pages    map[string]*template.Template
+	events   *broadcaster
+	receipts *receiptLimiter // wrong receipt codes: api_anonymous_limit.go
 }
 
 // registerWeb registers the pages, the form handler, the event stream and the assets.
 // Every POST is also behind cross-origin protection, on top of the per-session CSRF
 // token each form carries.
 func (s *Server) registerWeb() {
-	s.web = web{pages: parsePages(), events: newBroadcaster()}
+	s.web = web{pages: parsePages(), events: newBroadcaster(), receipts: newReceiptLimiter()}
 	cop := http.NewCrossOriginProtection()
 	page := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secureHeaders(h)) }
 	post := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secureHeaders(cop.Handler(h))) }
@@ -50,8 +51,7 @@ func (s *Server) registerWeb() {
 	page("GET /signin", s.webSignInPage)
 	post("POST /signin", s.webSignIn)
 	post("POST /signout", s.webSignOut)
-	page("GET /receipt", s.webReceiptPage)
-	post("POST /receipt", s.webReceipt)
+	s.registerAnonymous() // /report, /receipt and their API: web_anon.go
 
 	page("GET /productions/{id}", s.webPage(s.webOverview))
 	page("GET /productions/{id}/armory", s.webPage(s.webArmory))
@@ -133,6 +133,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) webError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
 	if !errors.As(err, &ae) {
+		ae = s.storageFault(w, r, err) // 503 or 507: problem_storage.go
+	}
+	if ae == nil {
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = &apiError{kind: kindInternal, detail: "Something went wrong on the server. Try again; if it keeps happening, tell the production's safety officer."}
 	}

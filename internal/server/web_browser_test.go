@@ -40,9 +40,15 @@ type webEnv struct {
 }
 
 // newWebEnv starts the server with production dry-creek and its people, created at
-// created, and a headless Chromium. Without Chromium the test is skipped, unless the
+// created (the server clock's start), and a headless Chromium. Without Chromium the test is skipped, unless the
 // environment variable CI is set.
 func newWebEnv(t *testing.T, created time.Time) *webEnv {
+	t.Helper()
+	return newWebEnvDays(t, created, 0)
+}
+
+// newWebEnvDays is newWebEnv with the demo's past days before the day of now.
+func newWebEnvDays(t *testing.T, now time.Time, days int) *webEnv {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
@@ -54,7 +60,7 @@ func newWebEnv(t *testing.T, created time.Time) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &webEnv{t: t, now: created, loc: loc, shots: os.Getenv("COLDSET_SCREENSHOTS")}
+	env := &webEnv{t: t, now: now, loc: loc, shots: os.Getenv("COLDSET_SCREENSHOTS")}
 	if env.shots == "" {
 		env.shots = t.TempDir()
 	} else if err := os.MkdirAll(env.shots, 0o755); err != nil {
@@ -68,7 +74,11 @@ func newWebEnv(t *testing.T, created time.Time) *webEnv {
 	}
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
-	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), demo.Options{Now: created, Created: created}); err != nil {
+	opts := demo.Options{Now: now, Days: days}
+	if days == 0 {
+		opts.Created = now
+	}
+	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), opts); err != nil {
 		t.Fatal(err)
 	}
 	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -77,14 +87,14 @@ func newWebEnv(t *testing.T, created time.Time) *webEnv {
 	t.Cleanup(hs.Close)
 	env.url = hs.URL
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	browserOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.Headless,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(390, 844),
 	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browserOpts...)
 	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc)
 	t.Cleanup(cancelBrowser)

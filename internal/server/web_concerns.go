@@ -87,7 +87,7 @@ func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 func concernThread(ctx context.Context, p *production.Production, id string, c *webCtx) (string, []step, error) {
 	entries, err := history(ctx, p, func(e ledger.Entry) bool {
 		switch e.Type {
-		case "concern.file", "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", rules.EventEscalation:
+		case "concern.file", "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", "concern.reply", rules.EventEscalation:
 			return true
 		}
 		return false
@@ -118,6 +118,8 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 			rp.What, rp.Text = "Dismissed, for this reason", pl.Reason
 		case "concern.reopen":
 			rp.What = "Reopened"
+		case "concern.reply":
+			rp.What, rp.Text = "Replied", pl.Text
 		case rules.EventEscalation:
 			rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", pl.Level, recipientWords(pl.Roles, pl.Level))
 		}

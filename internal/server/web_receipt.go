@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ type receiptShownView struct {
 // code. The page is not cached, and the code is not kept anywhere on the server.
 func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, c *webCtx, code string, concern any) {
 	id, _ := concern.(string)
-	data := s.page(w, r, c, "Your receipt code", "/concerns", receiptShownView{Code: code, Concern: id, Production: c.ov.ID})
+	data := s.page(w, r, c, "Your receipt code", "/concerns", receiptShownView{Code: groupReceipt(code), Concern: id, Production: c.ov.ID})
 	data.Flash = &flash{Kind: "ok", Title: "Concern filed anonymously.", Message: "Nothing about you is stored with it. The safety officer has been told."}
 	s.render(w, r, http.StatusOK, "receipt-shown", data)
 }
@@ -40,79 +42,86 @@ type receiptView struct {
 }
 
 // webReceiptPage is GET /receipt: the form to follow a concern by its receipt code.
+// Like every anonymous page it sets no cookie and reads none (web_anon.go).
 func (s *Server) webReceiptPage(w http.ResponseWriter, r *http.Request) {
 	v := receiptView{Production: r.URL.Query().Get("production")}
-	s.render(w, r, http.StatusOK, "receipt", &pageData{Title: "Follow a concern", CSRF: ensureCSRF(w, r), Body: v})
+	s.render(w, r, http.StatusOK, "receipt", &pageData{Title: "Follow a concern", Body: v})
 }
 
-// webReceipt is POST /receipt: the concern's status and replies, and (with reopen)
-// its reopening by whoever holds the code. An unknown production and an unknown code
-// get the same answer.
+// webReceipt is POST /receipt: the concern's status and replies; with do=reply the
+// reporter's answer (concern.reply), with reopen its reopening, both by whoever holds
+// the code. An unknown production and an unknown code get the same answer, and
+// wrong codes are limited like the API's (api_anonymous_limit.go).
 func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 	v := receiptView{Production: strings.TrimSpace(r.PostFormValue("production")), Code: strings.TrimSpace(r.PostFormValue("code"))}
-	data := &pageData{Title: "Follow a concern", CSRF: ensureCSRF(w, r), Body: &v}
-	if !checkCSRF(r) {
-		v.Error = "The form had expired. Enter the code again."
-		s.render(w, r, http.StatusForbidden, "receipt", data)
+	data := &pageData{Title: "Follow a concern", Body: &v}
+	fail := func(status int, msg string) {
+		v.Error, v.Code = msg, ""
+		s.render(w, r, status, "receipt", data)
+	}
+	if v.Production == "" || v.Code == "" {
+		fail(http.StatusBadRequest, "Enter both the production and the receipt code.")
 		return
 	}
-	notFound := func() {
-		v.Error = "No concern matches that production and receipt code. Check both and try again."
-		v.Code = ""
-		s.render(w, r, http.StatusNotFound, "receipt", data)
-	}
-	p, err := s.production(r.Context(), v.Production)
-	if err != nil || v.Code == "" {
-		notFound()
+	found, err := s.findReceipt(r.Context(), v.Production, v.Code)
+	var paused *tooManyGuesses
+	switch {
+	case errors.As(err, &paused):
+		paused.retryAfter(w)
+		fail(http.StatusTooManyRequests, paused.message())
+		return
+	case errors.Is(err, errNoReceipt):
+		fail(http.StatusNotFound, errNoReceipt.Error())
+		return
+	case err != nil:
+		s.anonError(w, r, err)
 		return
 	}
-	now := s.api.now()
-	if r.PostFormValue("reopen") != "" {
-		var id string
-		p.View(func(st *rules.State) { id, _ = st.ConcernForReceipt(v.Code) })
-		if id == "" {
-			notFound()
-			return
-		}
-		res, err := p.Do(r.Context(), rules.Actor{Anonymous: true, Receipt: v.Code}, rules.Command{Do: "concern.reopen", With: []byte(`{"concern":"` + id + `"}`)}, now)
+	p, now := found.prod, s.api.now()
+	var cmd rules.Command
+	switch {
+	case r.PostFormValue("reopen") != "":
+		with, _ := json.Marshal(map[string]string{"concern": found.concern})
+		cmd = rules.Command{Do: "concern.reopen", With: with}
+	case r.PostFormValue("do") == "reply":
+		with, _ := json.Marshal(map[string]string{"concern": found.concern, "text": r.PostFormValue("text")})
+		cmd = rules.Command{Do: "concern.reply", With: with}
+	}
+	if cmd.Do != "" {
+		res, err := p.Do(r.Context(), rules.Actor{Anonymous: true, Receipt: found.code}, cmd, now)
 		if err != nil {
-			s.webError(w, r, err)
+			s.anonError(w, r, err)
 			return
 		}
 		s.web.events.notify(p.ID())
-		if res.Outcome == rules.Refused {
+		switch {
+		case res.Outcome == rules.Refused:
 			f := refusedFlash(res)
 			data.Flash = &f
-		} else {
+		case cmd.Do == "concern.reopen":
 			data.Flash = &flash{Kind: "ok", Title: "Concern reopened.", Message: "It starts again as if filed now: the safety officer has been told."}
+		default:
+			data.Flash = &flash{Kind: "ok", Title: "Your answer is on the concern's record.", Message: "Those handling it read it there; they still do not know who you are."}
 		}
 	} else if _, err := p.Tick(r.Context(), now); err != nil {
-		s.webError(w, r, err)
+		s.anonError(w, r, err)
 		return
 	}
+	data.Now = now.UTC().Format(time.RFC3339) // the countdowns count from the server's clock
 	c := &webCtx{access: access{prod: p}, now: now, roles: map[string]bool{}}
-	var id string
-	p.View(func(st *rules.State) {
-		id, _ = st.ConcernForReceipt(v.Code)
-		c.ov = st.Overview()
-	})
-	if id == "" {
-		notFound()
-		return
-	}
+	p.View(func(st *rules.State) { c.ov = st.Overview() })
 	if c.loc, err = time.LoadLocation(c.ov.Timezone); err != nil {
 		c.loc = time.UTC
 	}
 	for _, cv := range c.ov.Concerns {
-		if cv.ID == id {
+		if cv.ID == found.concern {
 			v.C, v.Found, v.CanReopen = c.concernCard(cv), true, cv.Status != "open"
 		}
 	}
-	if v.Text, v.Thread, err = concernThread(r.Context(), p, id, c); err != nil {
-		s.webError(w, r, err)
+	if v.Text, v.Thread, err = concernThread(r.Context(), p, found.concern, c); err != nil {
+		s.anonError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "receipt", data)
 }

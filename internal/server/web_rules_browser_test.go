@@ -49,6 +49,7 @@ func TestBrowserHandOverRefusedByHold(t *testing.T) {
 		t.Error("kim is asked to accept a firearm whose hand-over was refused")
 	}
 }
+
 // TestBrowserAnonymousConcern: a concern filed anonymously gets a receipt code shown
 // once; the safety officer answers it without learning who filed it; whoever holds
 // the code reads the answer without signing in, and reopens the concern.

@@ -36,7 +36,7 @@ type flagCard struct {
 
 var riskWords = map[string]string{
 	rules.Green: "Green: no flag is active, no incident is open. Firearm work goes on under the rules.",
-	rules.Amber: "Amber: something needs attention (a flag, an open incident or a critical concern). Work goes on; fix what is listed.",
+	rules.Amber: "Amber: something needs attention: a flag, an open incident or a critical concern. Deal with what is listed; a hold below stops firearm work until it is lifted.",
 	rules.Red:   "Red: firearm work is on hold until the reasons below are dealt with and the hold is lifted.",
 }
 

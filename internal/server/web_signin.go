@@ -38,8 +38,19 @@ func (s *Server) webSignIn(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, errors.New("no account store configured"))
 		return
 	}
+	now, addr := s.api.now(), clientAddr(r)
+	if lk := s.limiter.check(view.Email, addr, now); lk != nil {
+		lk.retryAfter(w)
+		fail(http.StatusTooManyRequests, lk.message())
+		return
+	}
 	a, err := auth.SignIn(r.Context(), s.api.accounts, view.Email, r.PostFormValue("password"))
 	if errors.Is(err, auth.ErrBadPassword) {
+		if lk := s.limiter.fail(view.Email, addr, now); lk != nil {
+			lk.retryAfter(w)
+			fail(http.StatusTooManyRequests, lk.message())
+			return
+		}
 		fail(http.StatusUnauthorized, "Wrong e-mail or password.")
 		return
 	}
@@ -47,7 +58,7 @@ func (s *Server) webSignIn(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	now := s.api.now()
+	s.limiter.succeed(view.Email)
 	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
 	if err != nil {
 		s.webError(w, r, err)

@@ -36,6 +36,7 @@ var doneWords = map[string]string{
 	"concern.resolve":     "Concern resolved with a corrective action.",
 	"concern.dismiss":     "Concern dismissed. The dismissal is flagged.",
 	"concern.reopen":      "Concern reopened.",
+	"concern.reply":       "Reply recorded on the concern's thread.",
 	"incident.report":     "Incident reported.",
 	"incident.close":      "Incident closed.",
 	"hold.clear":          "Hold cleared.",

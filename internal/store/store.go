@@ -41,3 +41,15 @@ type Store interface {
 	Productions(ctx context.Context) ([]string, error)
 	Close() error
 }
+
+// Watcher is implemented by stores that several processes share and that can tell
+// each of them when any of them appended (PostgreSQL, through LISTEN/NOTIFY).
+type Watcher interface {
+	// Watch returns a channel that receives the production id of every append
+	// committed from then on, by any process, this one included, until ctx ends; then
+	// the channel is closed. Appends that commit close together may be told once.
+	// While the store is unreachable nothing is told; once it is reachable again the
+	// channel receives "", meaning that appends to any production may have been
+	// missed. Watch fails only if it cannot start listening at all.
+	Watch(ctx context.Context) (<-chan string, error)
+}

@@ -86,15 +86,30 @@ func (f *Feeder) Step(ctx context.Context) error {
 }
 
 func (f *Feeder) stepProduction(ctx context.Context, production string) error {
+	// The store's size is one index lookup: productions whose witnesses are up to date
+	// cost no more, and their Logs are not opened for the feeder's sake.
+	size, err := f.Ledger.Store().Size(ctx, production)
+	if err != nil {
+		return fmt.Errorf("witness feeder: %w", err)
+	}
+	st, err := f.logState(ctx, production, size)
+	if err != nil {
+		return err
+	}
+	if !st.behind(f.Witnesses, size) {
+		return nil
+	}
 	l, err := f.Ledger.Existing(ctx, production)
 	if err != nil {
 		return fmt.Errorf("witness feeder: %w", err)
 	}
-	h := l.Head()
-	st, err := f.logState(ctx, production, h.Size)
-	if err != nil {
-		return err
+	if l.Size() < size {
+		// Another process appended; send what the store holds, not an older view.
+		if err := l.CatchUp(ctx); err != nil {
+			return fmt.Errorf("witness feeder: %w", err)
+		}
 	}
+	h := l.Head()
 	if h.Checkpoint == nil || !st.behind(f.Witnesses, h.Size) {
 		return nil
 	}
@@ -174,4 +189,76 @@ func urgent(ctx context.Context, l *ledger.Log, from, to uint64) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// send gives one witness the checkpoint of head with a consistency proof from the size
+// it last cosigned, and keeps its cosignature. When the witness answers that it last
+// cosigned another size (it lost its state, or another process of the deployment fed
+// it), send tries once more with a proof from that size.
+func (f *Feeder) send(ctx context.Context, l *ledger.Log, h ledger.Head, w Witness, st *logState) error {
+	production := l.Production()
+	old := st.cosigned[w.Name()]
+	for attempt := 0; ; attempt++ {
+		if old > h.Size {
+			// Not behind any more as far as this witness goes, until the log grows
+			// past what it holds; then the proof decides.
+			st.cosigned[w.Name()] = old
+			return fmt.Errorf("witness %s holds %s at size %d, beyond the log's %d: another process is ahead, or the log lost entries",
+				w.Name(), production, old, h.Size)
+		}
+		proof, err := l.ConsistencyProof(old, h.Size)
+		if err != nil {
+			return fmt.Errorf("witness %s: %w", w.Name(), err)
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
+		cosigned, err := w.AddCheckpoint(sendCtx, f.client(), old, proof, h.Checkpoint)
+		cancel()
+		var stale *StaleError
+		if errors.As(err, &stale) && attempt == 0 {
+			old = stale.Size
+			continue
+		}
+		if errors.Is(err, ErrInconsistent) {
+			f.logger().Error("a witness refuses the log's checkpoint as inconsistent with one it cosigned: the history it saw was rewritten",
+				"production", production, "witness", w.Name(), "old", old, "size", h.Size)
+		}
+		if err != nil {
+			return fmt.Errorf("witness %s, %s at size %d: %w", w.Name(), production, h.Size, err)
+		}
+		c := Cosignature{Production: production, Witness: w.Name(), Size: h.Size, Note: cosigned}
+		if err := f.Store.AddCosignature(ctx, c); err != nil {
+			return fmt.Errorf("witness %s: keep cosignature of %s at %d: %w", w.Name(), production, h.Size, err)
+		}
+		st.cosigned[w.Name()] = h.Size
+		f.logger().Debug("witness cosigned", "production", production, "witness", w.Name(), "size", h.Size)
+		return nil
+	}
+}
+
+func (f *Feeder) client() *http.Client {
+	if f.Client != nil {
+		return f.Client
+	}
+	return http.DefaultClient
+}
+
+func (f *Feeder) logger() *slog.Logger {
+	if f.Logger != nil {
+		return f.Logger
+	}
+	return slog.Default()
+}
+
+func (f *Feeder) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *Feeder) interval() time.Duration {
+	if f.Interval > 0 {
+		return f.Interval
+	}
+	return DefaultInterval
 }

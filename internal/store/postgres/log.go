@@ -20,76 +20,69 @@ const appendLockClass int32 = 0x636f6c64 // "cold"
 // uniqueViolation is the SQLSTATE of a duplicate primary key.
 const uniqueViolation = "23505"
 
+// NotifyChannel is the channel every committed append notifies, with the production
+// id as the payload: other processes LISTEN on it to catch up (see Watch).
+const NotifyChannel = "coldset_append"
+
+// appendSQL is one append as one statement, so that it costs one round trip and runs
+// as one implicit transaction: it queues on the production's advisory lock, reads the
+// log's size, and only if the size is $3 inserts the bodies and the checkpoint (none
+// when empty) and notifies NotifyChannel, which is delivered only on commit. It
+// returns the size it read.
+//
+// The size is read from the statement's snapshot, taken before the lock was granted,
+// so it may miss the commit of the appender that held the lock. The primary key
+// covers that: the rows of an appender that read a stale size collide with the rows
+// it missed, and the whole statement fails with a unique violation.
+const appendSQL = `WITH lock AS (
+	SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))
+), size AS (
+	SELECT coalesce((SELECT max(idx) FROM entries WHERE production = $2) + 1, 0) AS n FROM lock
+), ok AS (
+	SELECT FROM size WHERE n = $3
+), rows AS (
+	INSERT INTO entries (production, idx, body)
+	SELECT $2::text, $3::bigint + t.n - 1, t.body FROM ok, unnest($4::bytea[]) WITH ORDINALITY AS t(body, n)
+), checkpoint AS (
+	INSERT INTO checkpoints (production, size, signed)
+	SELECT $2, $3 + cardinality($4::bytea[]), $5::bytea FROM ok WHERE length($5::bytea) > 0
+	ON CONFLICT (production, size) DO UPDATE SET signed = excluded.signed
+), notified AS (
+	SELECT pg_notify('` + NotifyChannel + `', $2) FROM ok
+)
+SELECT n, (SELECT count(*) FROM notified) FROM size`
+
 // Append writes bodies at next, next+1, ... and the checkpoint in one transaction,
 // or returns an error wrapping store.ErrConflict, having written nothing, when the
 // log's size is not next. It returns after the commit. An empty checkpoint stores
 // none; with no bodies, the checkpoint replaces any stored for the current size.
+// A committed append notifies NotifyChannel with the production id.
 //
-// Appenders to one production first queue on an advisory lock, so a loser usually
-// learns of the conflict from the size check before sending its rows; the primary
-// key decides if an appender does not take the lock.
+// The whole append is one statement, one round trip: appenders to one production
+// queue on an advisory lock, and the primary key decides between an appender that
+// read a stale size and the one it missed.
 func (s *Store) Append(ctx context.Context, production string, next uint64, bodies [][]byte, checkpoint []byte) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("append %s: begin: %w", production, err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-
-	// Two statements, not one: under READ COMMITTED each takes its own snapshot, so
-	// the size is read after the lock is held and sees the previous holder's commit.
-	var b pgx.Batch
-	b.Queue("SELECT pg_advisory_xact_lock($1, hashtext($2))", appendLockClass, production)
-	b.Queue("SELECT max(idx) FROM entries WHERE production = $1", production)
-	br := tx.SendBatch(ctx, &b)
-	_, err = br.Exec()
-	var last *int64
-	if err == nil {
-		err = br.QueryRow().Scan(&last)
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("append %s: size: %w", production, err)
-	}
-	var size uint64
-	if last != nil {
-		size = uint64(*last) + 1
-	}
-	if size != next {
-		return fmt.Errorf("append %s at %d: log size is %d: %w", production, next, size, store.ErrConflict)
-	}
 	if next > math.MaxInt64-uint64(len(bodies)) {
-		return fmt.Errorf("append %s at %d: %d entries overflow the index", production, next, len(bodies))
+		// No log grows that far: the caller's idea of the size is wrong.
+		return fmt.Errorf("append %s at %d: %d entries pass the largest index: %w", production, next, len(bodies), store.ErrConflict)
 	}
-
-	b = pgx.Batch{}
-	if len(bodies) > 0 {
-		rows := make([][]byte, len(bodies))
-		for i, body := range bodies {
-			if body == nil {
-				body = []byte{} // NOT NULL: an empty body is still a body
-			}
-			rows[i] = body
+	rows := make([][]byte, len(bodies))
+	for i, body := range bodies {
+		if body == nil {
+			body = []byte{} // NOT NULL: an empty body is still a body
 		}
-		// One statement for the whole batch: the bodies travel as one bytea[] and
-		// unnest numbers them, so 1000 rows cost one round trip.
-		b.Queue(`INSERT INTO entries (production, idx, body)
-			SELECT $1, $2::bigint + t.n - 1, t.body FROM unnest($3::bytea[]) WITH ORDINALITY AS t(body, n)`,
-			production, int64(next), rows)
+		rows[i] = body
 	}
-	if len(checkpoint) > 0 {
-		b.Queue(`INSERT INTO checkpoints (production, size, signed) VALUES ($1, $2, $3)
-			ON CONFLICT (production, size) DO UPDATE SET signed = excluded.signed`,
-			production, int64(next)+int64(len(bodies)), checkpoint)
+	if checkpoint == nil {
+		checkpoint = []byte{}
 	}
-	if b.Len() > 0 {
-		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return conflictOr(fmt.Errorf("append %s at %d: insert: %w", production, next, err))
-		}
+	var size, notified int64
+	err := s.pool.QueryRow(ctx, appendSQL, appendLockClass, production, int64(next), rows, checkpoint).Scan(&size, &notified)
+	if err != nil {
+		return conflictOr(fmt.Errorf("append %s at %d: %w", production, next, err))
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return conflictOr(fmt.Errorf("append %s at %d: commit: %w", production, next, err))
+	if uint64(size) != next {
+		return fmt.Errorf("append %s at %d: log size is %d: %w", production, next, size, store.ErrConflict)
 	}
 	return nil
 }

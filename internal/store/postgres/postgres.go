@@ -6,6 +6,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -18,6 +19,10 @@ var _ store.Store = (*Store)(nil)
 // and any number of processes may share the database.
 type Store struct {
 	pool *pgxpool.Pool
+
+	life     context.Context // canceled by Close, which ends every Watch
+	close    context.CancelFunc
+	watchers sync.WaitGroup
 }
 
 // Open connects to the database at url (a postgres:// URL or key=value string, as
@@ -39,11 +44,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	life, cancel := context.WithCancel(context.Background())
+	return &Store{pool: pool, life: life, close: cancel}, nil
 }
 
-// Close closes the pool, waiting for connections in use to be released.
+// Close ends every Watch and closes the pool, waiting for connections in use to be
+// released.
 func (s *Store) Close() error {
+	s.close()
+	s.watchers.Wait()
 	s.pool.Close()
 	return nil
 }

@@ -3,11 +3,13 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +30,8 @@ const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disa
 // when the test ends.
 func OpenSQLite(tb testing.TB) store.Store {
 	tb.Helper()
-	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "coldset.db"))
+	path := filepath.Join(tb.TempDir(), "coldset.db")
+	s, err := sqlite.Open(path)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -37,6 +40,7 @@ func OpenSQLite(tb testing.TB) store.Store {
 			tb.Errorf("close sqlite: %v", err)
 		}
 	})
+	remember(tb, s, "sqlite", path+"?_pragma=busy_timeout(5000)")
 	return s
 }
 
@@ -52,6 +56,7 @@ func OpenPostgres(tb testing.TB) store.Store {
 		tb.Fatalf("open postgres: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
+	remember(tb, s, "pgx", u)
 	return s
 }
 
@@ -106,4 +111,57 @@ func dropDatabase(tb testing.TB, admin, name string) {
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 		tb.Errorf("drop test database %s: %v", name, err)
 	}
+}
+
+// opened maps the stores OpenSQLite and OpenPostgres returned to their databases,
+// for Exec.
+var opened sync.Map // store.Store -> database
+
+type database struct{ driver, dsn string }
+
+func remember(tb testing.TB, s store.Store, driver, dsn string) {
+	opened.Store(s, database{driver, dsn})
+	tb.Cleanup(func() { opened.Delete(s) })
+}
+
+// Exec runs one SQL statement on the database behind st, which OpenSQLite or
+// OpenPostgres returned, over a connection of its own, and returns the number of rows
+// it changed. It is how a test changes stored rows behind the store's back, as
+// someone with access to the database could. Placeholders are the backend's own:
+// ? for SQLite, $1 for PostgreSQL.
+func Exec(tb testing.TB, st store.Store, query string, args ...any) int64 {
+	tb.Helper()
+	v, ok := opened.Load(st)
+	if !ok {
+		tb.Fatalf("storetest.Exec: %T was not opened by storetest", st)
+	}
+	d := v.(database)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if d.driver == "pgx" {
+		conn, err := pgx.Connect(ctx, d.dsn)
+		if err != nil {
+			tb.Fatalf("storetest.Exec: %v", err)
+		}
+		defer conn.Close(ctx)
+		tag, err := conn.Exec(ctx, query, args...)
+		if err != nil {
+			tb.Fatalf("storetest.Exec %s: %v", query, err)
+		}
+		return tag.RowsAffected()
+	}
+	db, err := sql.Open(d.driver, d.dsn)
+	if err != nil {
+		tb.Fatalf("storetest.Exec: %v", err)
+	}
+	defer db.Close()
+	res, err := db.ExecContext(ctx, query, args...)
+	if err != nil {
+		tb.Fatalf("storetest.Exec %s: %v", query, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		tb.Fatalf("storetest.Exec %s: %v", query, err)
+	}
+	return n
 }

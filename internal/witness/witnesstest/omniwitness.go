@@ -96,7 +96,6 @@ type Witness struct {
 	VKey string // the witness's verifier key
 	Dir  string // its key, configuration and database
 
-	cmd *exec.Cmd
 	mu  sync.Mutex
 	out bytes.Buffer
 }
@@ -125,30 +124,60 @@ func Start(tb testing.TB, logs ...Log) *Witness {
 			tb.Fatal(err)
 		}
 	}
-	addr := freeAddr(tb)
-	w.URL = "http://" + addr
-	w.cmd = exec.Command(bin, "--listen", addr, "--metrics_listen", "",
-		"--private_key_path", keyFile, "--additional_logs", logsFile,
-		"--db_file", filepath.Join(w.Dir, "witness.db"), "--logtostderr")
-	w.cmd.Stdout, w.cmd.Stderr = w, w
-	if err := w.cmd.Start(); err != nil {
+	args := []string{"--metrics_listen", "", "--private_key_path", keyFile, "--additional_logs", logsFile,
+		"--db_file", filepath.Join(w.Dir, "witness.db"), "--logtostderr"}
+	// The port is free when picked but may be taken before the witness listens on it;
+	// the witness then exits, and another port is tried.
+	for attempt := 1; ; attempt++ {
+		addr := freeAddr(tb)
+		err := w.launch(tb, bin, addr, args)
+		if err == nil {
+			w.URL = "http://" + addr
+			return w
+		}
+		if attempt == 3 {
+			tb.Fatalf("omniwitness: %v\n%s", err, w.Output())
+		}
+	}
+}
+
+// launch starts the witness on addr and waits until it serves there, or has exited.
+func (w *Witness) launch(tb testing.TB, bin, addr string, args []string) error {
+	tb.Helper()
+	cmd := exec.Command(bin, append([]string{"--listen", addr}, args...)...)
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start omniwitness: %v", err)
 	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
 	tb.Cleanup(func() {
-		_ = w.cmd.Process.Kill()
-		_ = w.cmd.Wait()
+		_ = cmd.Process.Kill()
+		<-exited
 		if tb.Failed() {
 			tb.Logf("omniwitness output:\n%s", w.Output())
 		}
 	})
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return w
+		select {
+		case <-exited:
+			return fmt.Errorf("exited before serving on %s", addr)
+		default:
+		}
+		// The witness logs this once it holds the listener, so a dial that succeeds
+		// after it reaches the witness and not whoever took the port.
+		if strings.Contains(w.Output(), "HTTP server goroutine started") {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err == nil {
+				c.Close()
+				return nil
+			}
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("omniwitness did not listen on %s: %v\n%s", addr, err, w.Output())
+			return fmt.Errorf("did not serve on %s", addr)
 		}
 	}
 }

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"coldset/internal/investigate"
+	"coldset/internal/ledger"
+	"coldset/internal/loadgen"
+	"coldset/internal/production"
+	"coldset/internal/rules"
+	"coldset/internal/server"
+)
+
+// benchScale shows whether anything costs more per event as a production grows: for
+// each size it fills a production, then times opening it (the state rebuild),
+// appending realistic actions to it, proofs on it, and building its report and
+// evidence bundle, all per event.
+func benchScale(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench scale", flag.ContinueOnError)
+	var pf profileFlags
+	pf.register(fs)
+	sizesFlag := fs.String("sizes", "10000,100000,1000000", "production sizes, in events")
+	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
+	rounds := fs.Int("rounds", 10, "rounds of each of 8 lanes' actions appended at each size (7 actions a round)")
+	reports := fs.Bool("reports", true, "also build the report and the evidence bundle at each size")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	sizes, err := intList(*sizesFlag)
+	if err != nil {
+		return usageError(fs, "--sizes: %v", err)
+	}
+	env, err := openScratch(*dir)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	printMachine(env.dir)
+	stop, err := pf.start()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Println("bench scale: time per event; per proof for proofs; per request for POST (an action) and GET (the overview)")
+	fmt.Printf("  %9s %10s %10s %10s %10s %10s %10s %10s %10s | %10s %10s\n", "events", "fill", "rebuild", "append", "inclusion", "consistency", "load", "report", "export", "POST", "GET")
+	for _, size := range sizes {
+		n, row, err := scaleOne(ctx, env, size, *rounds, *reports)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %9d %10s %10s %10s %10s %10s %10s %10s %10s | %10s %10s\n", n,
+			perEvent(row.fill, n), perEvent(row.rebuild, n), perEvent(row.append, row.appended),
+			fmtDur(row.inclusion), fmtDur(row.consistency),
+			perEvent(row.load, n), perEvent(row.report, n), perEvent(row.export, n),
+			fmtDur(row.httpAction), fmtDur(row.httpOverview))
+		fmt.Printf("  %9s in all: rebuild %v (%s), load %v, report %v, export %v; load average %s\n", "",
+			fmtDur(row.rebuild), row.parts, fmtDur(row.load), fmtDur(row.report), fmtDur(row.export), loadAvg())
+	}
+	return nil
+}
+
+// scaleRow is what bench scale measured at one size.
+type scaleRow struct {
+	fill, rebuild, append, load, report, export time.Duration
+	inclusion, consistency                      time.Duration // per proof
+	httpAction, httpOverview                    time.Duration // per request
+	parts                                       rebuildParts
+	appended                                    int
+}
+
+// scaleOne measures a production of about size events, and returns its exact size.
+func scaleOne(ctx context.Context, env *scratch, size, rounds int, reports bool) (n int, row scaleRow, err error) {
+	id := fmt.Sprintf("scale-%d", size)
+	t := time.Now()
+	if n, _, err = fillProduction(ctx, env.st, env.signer, id, size); err != nil {
+		return n, row, err
+	}
+	row.fill = time.Since(t)
+
+	// Opened as the server opens a production on first use.
+	lg := ledger.New(env.st, env.signer, server.Folders(false))
+	defer lg.Close()
+	t = time.Now()
+	l, err := lg.Log(ctx, id)
+	if err != nil {
+		return n, row, err
+	}
+	row.rebuild = time.Since(t)
+	if row.parts, err = timeRebuildParts(ctx, env.st, id, uint64(n)); err != nil {
+		return n, row, err
+	}
+	p, err := production.FromLog(l)
+	if err != nil {
+		return n, row, err
+	}
+
+	before := l.Size()
+	t = time.Now()
+	if err := appendLanes(ctx, p, fillLanes, 2*fillLanes, rounds); err != nil {
+		return n, row, err
+	}
+	row.append = time.Since(t)
+	row.appended = int(l.Size() - before)
+	if row.httpAction, row.httpOverview, err = scaleHTTP(ctx, lg, p, 2*fillLanes, max(rounds/2, 1)); err != nil {
+		return n, row, err
+	}
+
+	end := l.Size()
+	const proofs = 20_000
+	t = time.Now()
+	for range proofs {
+		if _, err := l.InclusionProof(rand.Uint64N(end), end); err != nil {
+			return n, row, err
+		}
+	}
+	row.inclusion = time.Since(t) / proofs
+	t = time.Now()
+	for range proofs {
+		if _, err := l.ConsistencyProof(1+rand.Uint64N(end-1), end); err != nil {
+			return n, row, err
+		}
+	}
+	row.consistency = time.Since(t) / proofs
+	if !reports {
+		return n, row, nil
+	}
+	return n, row, timeReports(ctx, env, id, &row)
+}
+
+// appendLanes adds lanes from..to-1 to p, holds a safety meeting for them, then runs
+// their actions concurrently, one goroutine per lane, at the wall clock.
+func appendLanes(ctx context.Context, p *production.Production, from, to, rounds int) error {
+	do := func(st loadgen.Step) error {
+		res, err := p.Do(ctx, st.By, st.Cmd, time.Now())
+		if err == nil && res.Outcome != rules.OK {
+			err = fmt.Errorf("%s by %q refused (%s): %s", st.Cmd.Do, st.By.Person, res.Rule, res.Message)
+		}
+		return err
+	}
+	for _, st := range append(loadgen.AddLanes(from, to), loadgen.Meeting(to)) {
+		if err := do(st); err != nil {
+			return fmt.Errorf("append to %s: %w", p.ID(), err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, to-from)
+	for lane := from; lane < to; lane++ {
+		wg.Go(func() {
+			for k := range rounds * loadgen.LanePeriod {
+				if st := loadgen.LaneStep(lane, k); st.Cmd.Do != loadgen.Read.Cmd.Do {
+					if err := do(st); err != nil {
+						errs <- fmt.Errorf("append to %s: %w", p.ID(), err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// timeReports loads the production as an investigator does (checked against its
+// checkpoint), builds its investigation report with the HTML page, and writes its
+// evidence bundle (without the PDF, which needs Chromium).
+func timeReports(ctx context.Context, env *scratch, id string, row *scaleRow) error {
+	t := time.Now()
+	rec, err := investigate.Load(ctx, env.st, env.signer.Verifier(), id)
+	if err != nil {
+		return err
+	}
+	row.load = time.Since(t)
+	t = time.Now()
+	r, err := investigate.Build(rec, investigate.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := investigate.HTML(r); err != nil {
+		return err
+	}
+	row.report = time.Since(t)
+	skey, err := os.ReadFile(ledger.KeyPathFor(env.path))
+	if err != nil {
+		return err
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return err
+	}
+	t = time.Now()
+	if err := investigate.Export(io.Discard, rec, signer, env.signer.VerifierKey(), investigate.Options{}, nil); err != nil {
+		return err
+	}
+	row.export = time.Since(t)
+	return nil
+}

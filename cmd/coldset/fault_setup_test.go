@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/loadmix"
+	"coldset/internal/store"
+	"coldset/internal/store/postgres"
+	"coldset/internal/store/sqlite"
+)
+
+// loadProduction is the production the fault tests load.
+const loadProduction = "load"
+
+// seedLoad creates the load production with lanes lanes in st, signed with the key
+// at keyPath (created if absent), and closes st.
+func seedLoad(t *testing.T, st store.Store, keyPath string, lanes int) loadmix.Crew {
+	t.Helper()
+	defer st.Close()
+	signer, err := ledger.LoadOrCreateKey(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crew, err := loadmix.Seed(context.Background(), st, signer, loadProduction, lanes, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return crew
+}
+
+// seedSQLiteLoad seeds the load production into dir/coldset.db, keyed beside it.
+func seedSQLiteLoad(t *testing.T, dir string, lanes int) loadmix.Crew {
+	t.Helper()
+	db := filepath.Join(dir, "coldset.db")
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seedLoad(t, st, ledger.KeyPathFor(db), lanes)
+}
+
+// checkAcknowledged fails the test unless every action client saw acknowledged is
+// in the load production's log, read straight from the store.
+func checkAcknowledged(t *testing.T, open func() (store.Store, error), client *loadmix.Client) uint64 {
+	t.Helper()
+	st, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	size, err := client.Acks().Check(context.Background(), st, loadProduction)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return size
+}
+
+func openSQLite(path string) func() (store.Store, error) {
+	return func() (store.Store, error) { return sqlite.Open(path) }
+}
+
+func openPostgres(url string) func() (store.Store, error) {
+	return func() (store.Store, error) { return postgres.Open(context.Background(), url) }
+}
+
+// waitAcknowledged waits until client has more than before actions acknowledged:
+// the server is up and its log open, so the fault hits a server at work.
+func waitAcknowledged(t *testing.T, client *loadmix.Client, before int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for client.Acks().Total() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("no action acknowledged within 30 s: %v", client.Stats().FirstFail)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

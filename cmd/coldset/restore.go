@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"coldset/internal/ledger"
+	"coldset/internal/store/postgres"
+	"coldset/internal/store/sqlite"
+)
+
+const restoreUsage = `usage: coldset restore --in FILE [--db FILE | --postgres URL] [--key FILE] [--force]
+
+Loads a backup written by coldset backup (from either store) into --db or
+--postgres, bringing it up to this coldset's schema, then verifies every
+production's log against its checkpoints as coldset verify does. Stop the servers
+of the target store first.
+
+A target that holds any data is refused unless --force, which replaces it whole.
+The deployment key the backup's checkpoints were signed with must be at --key (by
+default beside the --db file): restore checks it is there before changing
+anything, since a server started without it would make a new key.
+`
+
+// runRestore restores a backup archive into the chosen store and verifies it.
+func runRestore(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), restoreUsage)
+		fs.PrintDefaults()
+	}
+	var sf storeFlags
+	sf.register(fs)
+	in := fs.String("in", "", "the backup file to restore")
+	force := fs.Bool("force", false, "replace a target store that holds data")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *in == "" {
+		return usageError(fs, "--in is required")
+	}
+	if _, err := ledger.LoadKey(sf.keyPath()); err != nil {
+		return fmt.Errorf("the deployment key the backup was signed with is needed (copy its key file to %s or pass --key): %w", sf.keyPath(), err)
+	}
+	var err error
+	if sf.postgres != "" {
+		err = postgres.Restore(ctx, sf.postgres, *in, *force)
+	} else {
+		err = sqlite.Restore(ctx, *in, sf.db, *force)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("restored %s\n", *in)
+	verifyArgs := []string{"--key", sf.keyPath()}
+	if sf.postgres != "" {
+		verifyArgs = append(verifyArgs, "--postgres", sf.postgres)
+	} else {
+		verifyArgs = append(verifyArgs, "--db", sf.db, "--postgres", "")
+	}
+	return runVerify(ctx, verifyArgs)
+}

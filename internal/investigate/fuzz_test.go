@@ -1,0 +1,153 @@
+package investigate
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"coldset/internal/ledger"
+	"coldset/internal/scenario"
+	"coldset/internal/store/sqlite"
+)
+
+// fuzzBundle exports the western scenario's evidence bundle (replayed afresh: fuzz
+// workers share nothing) and returns its files, its verifier key and what verifying
+// the intact bundle establishes.
+func fuzzBundle(f *testing.F) (map[string][]byte, string, *Checked) {
+	f.Helper()
+	ctx := context.Background()
+	db := filepath.Join(f.TempDir(), "coldset.db")
+	sf, err := scenario.ParseFile(westernPath)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := scenario.Replay(ctx, sf, scenario.Options{DB: db}); err != nil {
+		f.Fatal(err)
+	}
+	st, err := sqlite.Open(db)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	s, err := ledger.LoadKey(ledger.KeyPathFor(db))
+	if err != nil {
+		f.Fatal(err)
+	}
+	rec, err := Load(ctx, st, s.Verifier(), "western-2021")
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := os.ReadFile(ledger.KeyPathFor(db))
+	if err != nil {
+		f.Fatal(err)
+	}
+	skey, err := note.NewSigner(strings.TrimSpace(string(b)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Export(&buf, rec, skey, s.VerifierKey(), Options{}, map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}); err != nil {
+		f.Fatal(err)
+	}
+	ck, err := VerifyBundle(buf.Bytes(), s.VerifierKey())
+	if err != nil {
+		f.Fatal(err)
+	}
+	files, err := unzip(buf.Bytes())
+	if err != nil {
+		f.Fatal(err)
+	}
+	return files, s.VerifierKey(), ck
+}
+
+// rezip writes files as a bundle, like zipFiles, for a fuzz target.
+func rezip(tb testing.TB, files map[string][]byte) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err == nil {
+			_, err = w.Write(files[name])
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// checkVerdict is what every fuzzed bundle must satisfy: VerifyBundle either names
+// the file at fault (a *BundleError) or establishes exactly what the intact bundle
+// does.
+func checkVerdict(t *testing.T, ck *Checked, err error, want *Checked) {
+	t.Helper()
+	if err != nil {
+		var be *BundleError
+		if !errors.As(err, &be) || be.File == "" || be.Reason == "" {
+			t.Fatalf("error %v does not name the file at fault", err)
+		}
+		return
+	}
+	if ck.Production != want.Production || ck.Entries != want.Entries || ck.Checkpoint != want.Checkpoint || ck.VerifierKey != want.VerifierKey {
+		t.Fatalf("a changed bundle verified as %+v, the intact one as %+v", ck, want)
+	}
+}
+
+// FuzzVerifyBundle feeds arbitrary zip files to the bundle reader (coldset verify
+// --bundle), which reads what an investigator was handed: it never panics, and it
+// either names a file at fault or verifies exactly what the intact bundle proves.
+func FuzzVerifyBundle(f *testing.F) {
+	files, vkey, want := fuzzBundle(f)
+	f.Add(rezip(f, files))
+	for _, name := range []string{fileManifest, fileCheckpoint, entryFile(0)} {
+		broken := maps.Clone(files)
+		delete(broken, name)
+		f.Add(rezip(f, broken))
+	}
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add([]byte("not a zip"))
+	f.Fuzz(func(t *testing.T, zipped []byte) {
+		ck, err := VerifyBundle(zipped, vkey)
+		checkVerdict(t, ck, err, want)
+	})
+}
+
+// FuzzVerifyBundleFile replaces one file of an intact bundle with arbitrary bytes:
+// the tamper evidence of bundles is that no change to any file verifies. The one
+// exception is the manifest's signature, a signed note, which may carry further
+// signatures by other keys: those are ignored, and what it proves must not change.
+func FuzzVerifyBundleFile(f *testing.F) {
+	files, vkey, want := fuzzBundle(f)
+	names := slices.Sorted(maps.Keys(files))
+	for _, name := range names {
+		f.Add(name, files[name])
+	}
+	f.Add(entryFile(0), bytes.Replace(files[entryFile(0)], []byte(`"`), []byte(` "`), 1))
+	f.Add(fileCheckpoint, append(slices.Clone(files[fileCheckpoint]), "— other AAAAAAAA\n"...))
+	f.Add(fileInclusion, []byte(`[{"index":0,"leaf_hash":null,"proof":[[]]}]`))
+	f.Add(fileConsistency, []byte(`{"from_size":18446744073709551615,"to_size":1}`))
+	f.Add(fileManifest, []byte(`{"format":"coldset-evidence-bundle/1","entries":18446744073709551615}`))
+	f.Add("entries/99999999.json", []byte(`{}`))
+	f.Fuzz(func(t *testing.T, name string, content []byte) {
+		changed := maps.Clone(files)
+		changed[name] = content
+		ck, err := VerifyBundle(rezip(t, changed), vkey)
+		checkVerdict(t, ck, err, want)
+		if err == nil && name != fileManifestSig && !bytes.Equal(content, files[name]) {
+			t.Fatalf("a bundle whose %s was changed verified", name)
+		}
+	})
+}

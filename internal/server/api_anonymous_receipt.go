@@ -1,0 +1,222 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"coldset/internal/ledger"
+	"coldset/internal/production"
+	"coldset/internal/rules"
+)
+
+// Receipt codes: 28 characters of base32 (140 random bits), shown in groups of four
+// ("K7QD-M2XA-..."). The rules keep only the SHA-256 of the code without its dashes,
+// so a lookup compares hashes, never the codes themselves. Reading a code back is
+// forgiving: spaces and dashes are ignored, lower case is upper case, and the digits
+// base32 lacks are read as the letters they look like (0 as O, 1 as I, 8 as B).
+
+const receiptLength = 28
+
+// maxReceiptInput bounds what a lookup accepts as a production id or a code.
+const maxReceiptInput = 200
+
+// newReceiptCode returns a fresh code without its dashes: the form the rules hash.
+func newReceiptCode() string {
+	b := make([]byte, 18) // 144 bits, of which the 28 characters keep 140
+	rand.Read(b)          // never fails (crypto/rand)
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:receiptLength]
+}
+
+// groupReceipt shows a code in groups of four, for reading and copying by hand.
+func groupReceipt(code string) string {
+	var b strings.Builder
+	for i, r := range code {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// canonicalReceipt reads a code as typed back into the form the rules hash.
+func canonicalReceipt(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '-' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0':
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		case r == '0':
+			b.WriteByte('O')
+		case r == '1':
+			b.WriteByte('I')
+		case r == '8':
+			b.WriteByte('B')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// errNoReceipt is the one answer for an unknown production and an unknown code, so
+// that a guess learns nothing of which was wrong.
+var errNoReceipt = notFound("No concern matches that production and receipt code. Check both and try again.")
+
+func (g *tooManyGuesses) Error() string { return g.message() }
+
+// receiptFound is an anonymous concern found by its receipt code.
+type receiptFound struct {
+	prod    *production.Production
+	concern string
+	code    string // the code as the rules know it: what a reopening or reply must carry
+}
+
+// findReceipt finds the anonymous concern of a code on a production, within the
+// guessing limits (api_anonymous_limit.go). It answers errNoReceipt for a wrong
+// production or code, a *tooManyGuesses while lookups are paused, and nothing about
+// who asked is kept or logged.
+func (s *Server) findReceipt(ctx context.Context, prod, code string) (receiptFound, error) {
+	if len(prod) > maxReceiptInput || len(code) > maxReceiptInput {
+		return receiptFound{}, errNoReceipt
+	}
+	refund, paused := s.web.receipts.take(prod, s.api.now())
+	if paused != nil {
+		return receiptFound{}, paused
+	}
+	p, err := s.production(ctx, prod)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.kind == kindNotFound {
+		return receiptFound{}, errNoReceipt
+	}
+	if err != nil {
+		refund() // the store failed: no guess was judged
+		return receiptFound{}, err
+	}
+	// The code as typed is tried too, for codes given out before they were grouped.
+	for _, c := range []string{canonicalReceipt(code), strings.TrimSpace(code)} {
+		var id string
+		p.View(func(st *rules.State) { id, _ = st.ConcernForReceipt(c) })
+		if id != "" {
+			refund()
+			return receiptFound{prod: p, concern: id, code: c}, nil
+		}
+	}
+	return receiptFound{}, errNoReceipt
+}
+
+// writeAnonError answers an anonymous API request that failed: a pause in lookups
+// with its Retry-After, everything else as writeError does.
+func (s *Server) writeAnonError(w http.ResponseWriter, r *http.Request, err error) {
+	var g *tooManyGuesses
+	if errors.As(err, &g) {
+		g.retryAfter(w)
+		err = &apiError{kind: kindTooMany, detail: g.message()}
+	}
+	s.writeError(w, r, err)
+}
+
+// receiptJSON is what the holder of a receipt code may read of their concern: its
+// status and deadlines, its words, and every answer on its thread.
+type receiptJSON struct {
+	Production string            `json:"production"`
+	Concern    rules.ConcernView `json:"concern"`
+	Text       string            `json:"text"`
+	Thread     []threadJSON      `json:"thread"`
+	CanReopen  bool              `json:"can_reopen"`
+}
+
+// threadJSON is one step of a concern's life.
+type threadJSON struct {
+	At    time.Time `json:"at"`
+	Type  string    `json:"type"`         // the ledger event: concern.ack, concern.reply, escalation...
+	From  string    `json:"from"`         // reporter, staff, or coldset (escalations)
+	By    string    `json:"by,omitempty"` // the name of whoever answered; never the reporter's
+	Text  string    `json:"text,omitempty"`
+	Level int       `json:"level,omitempty"`
+}
+
+// receiptJSONOf reads the concern as receiptJSON, from the state and the ledger.
+func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
+	out := receiptJSON{Production: f.prod.ID(), Thread: []threadJSON{}}
+	names := map[string]string{}
+	f.prod.View(func(st *rules.State) {
+		ov := st.Overview()
+		for _, p := range ov.People {
+			names[p.ID] = p.Name
+		}
+		for _, c := range ov.Concerns {
+			if c.ID == f.concern {
+				out.Concern, out.CanReopen = c, c.Status != "open"
+			}
+		}
+	})
+	entries, err := history(ctx, f.prod, func(e ledger.Entry) bool {
+		return strings.HasPrefix(e.Type, "concern.") || e.Type == rules.EventEscalation
+	})
+	if err != nil {
+		return out, err
+	}
+	for _, e := range entries {
+		pl := decodePayload(e)
+		if pl.Concern != f.concern && !(e.Type == "concern.file" && pl.ID == f.concern) {
+			continue
+		}
+		t := threadJSON{At: e.Time, Type: e.Type, From: "staff", By: names[e.Actor]}
+		if e.Actor == "" {
+			t.From, t.By = rules.ReplyFromReporter, ""
+		}
+		switch e.Type {
+		case "concern.file":
+			out.Text = pl.Text
+			continue
+		case "concern.ack":
+			t.Text = pl.Note
+		case "concern.resolve":
+			t.Text = pl.Action
+		case "concern.dismiss":
+			t.Text = pl.Reason
+		case "concern.reply":
+			t.Text = pl.Text
+		case rules.EventEscalation:
+			t.From, t.Level, t.Text = "coldset", pl.Level, recipientWords(pl.Roles, pl.Level)
+		}
+		out.Thread = append(out.Thread, t)
+	}
+	return out, nil
+}
+
+// fileAnonymous files an anonymous concern on p with a fresh receipt code, which it
+// returns with the concern's id. Only the code's hash reaches the ledger. The id is
+// the next free concern-N; when a concurrent filing takes it first, the next is tried.
+func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, category, severity, text string) (code, id string, res rules.Result, err error) {
+	code = newReceiptCode()
+	with := map[string]string{}
+	for k, v := range map[string]string{"category": category, "severity": severity, "text": text} {
+		if v = strings.TrimSpace(v); v != "" {
+			with[k] = v // an empty field is left out, for the rules to name as missing
+		}
+	}
+	for range 3 {
+		var c webCtx
+		p.View(func(st *rules.State) { c.ov = st.Overview() })
+		id = c.freeID("concern")
+		with["id"] = id
+		body, _ := json.Marshal(with)
+		res, err = p.Do(ctx, rules.Actor{Anonymous: true, Receipt: code}, rules.Command{Do: "concern.file", With: body}, s.api.now())
+		if err != nil || res.Outcome != rules.Refused || res.Field != "with.id" {
+			break
+		}
+	}
+	if err == nil {
+		s.web.events.notify(p.ID())
+	}
+	return code, id, res, err
+}

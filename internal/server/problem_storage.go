@@ -1,0 +1,33 @@
+package server
+
+import (
+	"net/http"
+
+	"coldset/internal/faults"
+)
+
+// kindDiskFull: the store has no room to write; reads still answer.
+const kindDiskFull kind = "disk-full"
+
+// storageRetryAfter is the Retry-After, in seconds, of a storage problem: long
+// enough not to hammer a store that is restarting, short enough to notice it back.
+const storageRetryAfter = "2"
+
+// storageFault maps a store that is not answering, or whose disk is full, to its
+// problem (503 "storage unavailable", 507 "disk full") with a Retry-After, and logs
+// it as a warning: it is a condition of the deployment, not a bug, and nothing the
+// request asked for was acknowledged. It returns nil for any other error.
+func (s *Server) storageFault(w http.ResponseWriter, r *http.Request, err error) *apiError {
+	var ae *apiError
+	switch faults.Classify(err) {
+	case faults.Unavailable:
+		ae = &apiError{kind: kindUnavailable, detail: "storage unavailable: the database is not answering; nothing was recorded, try again shortly"}
+	case faults.DiskFull:
+		ae = &apiError{kind: kindDiskFull, detail: "disk full: the database has no room to record this; nothing was recorded until space is freed"}
+	default:
+		return nil
+	}
+	s.log.Warn("storage fault", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", storageRetryAfter)
+	return ae
+}

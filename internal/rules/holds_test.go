@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -121,5 +122,20 @@ func TestOverrideNeverLiftsOtherHolds(t *testing.T) {
 	}
 	if got := f.s.Holds(); len(got) == 3 && (got[0] != NoLiveAmmo || got[1] != DischargeStopsWork || got[2] != CriticalConcern) {
 		t.Errorf("holds %v not in the order of the table", got)
+	}
+}
+
+func TestHeldFirearms(t *testing.T) {
+	s := New()
+	if got := s.HeldFirearms(); len(got) != 0 {
+		t.Fatalf("empty production: got %v, want no held firearms", got)
+	}
+	s.firearms = map[string]*firearm{
+		"colt-1": {ID: "colt-1", Holds: []hold{{ID: SecureAtBreak, Firearm: "colt-1"}}},
+		"colt-2": {ID: "colt-2"},
+	}
+	got := s.HeldFirearms()
+	if len(got) != 1 || !slices.Equal(got["colt-1"], []string{SecureAtBreak}) {
+		t.Errorf("got %v, want only colt-1 with [%s]", got, SecureAtBreak)
 	}
 }

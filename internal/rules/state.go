@@ -214,3 +214,15 @@ func (s *State) location() *time.Location {
 	}
 	return s.prod.loc
 }
+
+// HeldFirearms returns the hold ids of every firearm that has at least one hold. It
+// costs one step per firearm, unlike Overview, so callers may use it after every action.
+func (s *State) HeldFirearms() map[string][]string {
+	out := map[string][]string{}
+	for id, f := range s.firearms {
+		if len(f.Holds) > 0 {
+			out[id] = holdIDs(f.Holds)
+		}
+	}
+	return out
+}

@@ -98,14 +98,9 @@ func refusal(res rules.Result, trimField string) error {
 
 // summarize reads the risk and holds of p as of its committed entries.
 func summarize(p *production.Production) stateSummary {
-	out := stateSummary{FirearmHolds: map[string][]string{}}
+	var out stateSummary
 	p.View(func(st *rules.State) {
-		out.Risk, out.Holds = st.Risk(), st.Holds()
-		for _, h := range st.Overview().Holds {
-			if h.Firearm != "" {
-				out.FirearmHolds[h.Firearm] = append(out.FirearmHolds[h.Firearm], h.ID)
-			}
-		}
+		out.Risk, out.Holds, out.FirearmHolds = st.Risk(), st.Holds(), st.HeldFirearms()
 	})
 	return out
 }

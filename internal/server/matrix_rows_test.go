@@ -91,6 +91,8 @@ func matrixRows() []matrixRow {
 		{route: "GET /productions/{id}/concerns/{item}", req: get(pages + "/concerns/ack-crew"), want: page},
 		{route: "GET /productions/{id}/safety", req: get(pages + "/safety"), want: page},
 		{route: "GET /productions/{id}/events", req: stream(pages + "/events"), want: page},
+		{route: "GET /productions/{id}/investigation", req: get(pages + "/investigation"), want: reportPage},
+		{route: "GET /productions/{id}/daily", req: get(pages + "/daily?date=2026-03-02"), want: reportPage},
 		{route: "POST /productions/{id}/do", name: "hold.clear", req: form(pages+"/do", func(*caller) url.Values {
 			return url.Values{"do": {"hold.clear"}}
 		}), want: formAction(roles("safety_officer"))},
@@ -242,6 +244,18 @@ func page(c *caller) want {
 		return want{status: 404}
 	}
 	return want{status: 303, location: "/signin"}
+}
+
+// reportPage: the investigation and daily reports are read by the investigator, the
+// safety officer and the producers; other people and studio admins are refused.
+func reportPage(c *caller) want {
+	switch {
+	case c.kind == kindPerson && c.can("investigator", "safety_officer", "producer"):
+		return want{status: 200}
+	case c.kind == kindPerson, c.kind == kindAdmin:
+		return want{status: 403}
+	}
+	return page(c)
 }
 
 // home: a person on one production goes straight to it; an admin sees the list.

@@ -64,6 +64,8 @@ func (s *Server) registerWeb() {
 	page("GET /productions/{id}/concerns/{item}", s.webPage(s.webConcern))
 	page("GET /productions/{id}/safety", s.webPage(s.webSafety))
 	page("GET /productions/{id}/events", s.webPage(s.webEvents))
+	page("GET /productions/{id}/investigation", s.webPage(s.webInvestigation))
+	page("GET /productions/{id}/daily", s.webPage(s.webDaily))
 	post("POST /productions/{id}/do", s.webPage(s.webDo))
 }
 

@@ -9,7 +9,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -58,7 +60,7 @@ func Open(path string) (*Store, error) {
 
 	s := &Store{write: write, inserts: make(map[int]*sql.Stmt)}
 	ctx := context.Background()
-	if err := checkDurable(ctx, write); err != nil {
+	if err := openRetry(ctx, func() error { return checkDurable(ctx, write) }); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
 	}
@@ -80,6 +82,24 @@ func Open(path string) (*Store, error) {
 	read.SetMaxIdleConns(readConns)
 	s.read = read
 	return s, nil
+}
+
+// openRetry retries fn while the database is locked. Switching a new file to WAL
+// needs an exclusive lock that SQLite does not always wait for through busy_timeout,
+// so several processes opening one new file at once may see SQLITE_BUSY here.
+func openRetry(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeoutMillis * time.Millisecond)
+	for {
+		err := fn()
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(5+rand.IntN(20)) * time.Millisecond):
+		}
+	}
 }
 
 // checkDurable confirms the pragmas took: a database left in another journal mode

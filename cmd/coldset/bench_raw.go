@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"coldset/internal/store"
+	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
 )
 
@@ -25,9 +28,11 @@ const (
 )
 
 // fsyncBatches writes bodies to a scratch file in dir, batch bodies at a time, each
-// batch one f.Write and one f.Sync: the most a durable log on this disk can append
-// in batches of that size. It returns entries per second.
-func fsyncBatches(dir string, bodies [][]byte, batch int) (float64, error) {
+// batch one f.Write and one f.Sync (fsync(2)), or fdatasync(2) with datasync: the
+// most a durable log on this disk can append in batches of that size. fdatasync
+// skips the file's timestamps and is what SQLite commits with. It returns entries
+// per second.
+func fsyncBatches(dir string, bodies [][]byte, batch int, datasync bool) (float64, error) {
 	f, err := os.CreateTemp(dir, ".coldset-bench-fsync-*")
 	if err != nil {
 		return 0, err
@@ -46,7 +51,11 @@ func fsyncBatches(dir string, bodies [][]byte, batch int) (float64, error) {
 		if _, err := f.Write(buf); err != nil {
 			return 0, err
 		}
-		if err := f.Sync(); err != nil {
+		sync := f.Sync
+		if datasync {
+			sync = func() error { return syscall.Fdatasync(int(f.Fd())) }
+		}
+		if err := sync(); err != nil {
 			return 0, err
 		}
 	}
@@ -128,21 +137,46 @@ func sha256Rate(bodies [][]byte) (perSecond, mbPerSecond float64) {
 	return float64(n) / s, float64(bytes) / s / 1e6
 }
 
-// storeBatches appends bodies straight to a scratch SQLite store beside dir, batch
-// at a time, each batch one store.Append with a checkpoint-sized note, as a full
-// group commit would write them: what the store can do with batches of that size,
-// without the ledger in front of it. It returns entries per second.
-func storeBatches(ctx context.Context, dir string, bodies [][]byte, batch int) (float64, error) {
-	path, remove, err := scratchDB(dir)
-	if err != nil {
-		return 0, err
+// storeBatches appends bodies straight to a store, batch at a time, each batch one
+// store.Append with a checkpoint-sized note, as a full group commit would write
+// them: what the store can do with batches of that size, without the ledger in
+// front of it. With SQLite it writes to a scratch database beside the one given;
+// with PostgreSQL to a scratch production of the same database, deleted afterwards.
+// It returns entries per second.
+func storeBatches(ctx context.Context, sf *storeFlags, bodies [][]byte, batch int) (float64, error) {
+	production := fmt.Sprintf("bench-store-limit-%d", os.Getpid())
+	var st store.Store
+	if sf.postgres != "" {
+		pg, err := postgres.Open(ctx, sf.postgres)
+		if err != nil {
+			return 0, err
+		}
+		defer pg.Close()
+		defer func() {
+			// Leave the database as it was; the rows are the benchmark's own.
+			conn, err := pgx.Connect(context.Background(), sf.postgres)
+			if err != nil {
+				return
+			}
+			defer conn.Close(context.Background())
+			for _, table := range []string{"entries", "checkpoints"} {
+				conn.Exec(context.Background(), "DELETE FROM "+table+" WHERE production = $1", production)
+			}
+		}()
+		st = pg
+	} else {
+		path, remove, err := scratchDB(filepath.Dir(sf.db))
+		if err != nil {
+			return 0, err
+		}
+		defer remove()
+		lite, err := sqlite.Open(path)
+		if err != nil {
+			return 0, err
+		}
+		defer lite.Close()
+		st = lite
 	}
-	defer remove()
-	st, err := sqlite.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
 	note := make([]byte, 180) // about the size of a signed checkpoint
 	rows := make([][]byte, batch)
 	start := time.Now()
@@ -151,10 +185,15 @@ func storeBatches(ctx context.Context, dir string, bodies [][]byte, batch int) (
 		for i := range rows {
 			rows[i] = bodies[(n+i)%len(bodies)]
 		}
-		if err := st.Append(ctx, "store-limit", uint64(n), rows, note); err != nil {
+		if err := st.Append(ctx, production, uint64(n), rows, note); err != nil {
 			return 0, err
 		}
 		n += batch
+	}
+	if c, ok := st.(walCheckpointer); ok { // as for the ledger's appends
+		if err := c.CheckpointWAL(); err != nil {
+			return 0, err
+		}
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
 }

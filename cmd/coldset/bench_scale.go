@@ -7,8 +7,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -65,6 +68,13 @@ func benchScale(ctx context.Context, args []string) error {
 			fmtDur(row.httpAction), fmtDur(row.httpOverview))
 		fmt.Printf("  %9s in all: rebuild %v (%s), load %v, report %v, export %v; load average %s\n", "",
 			fmtDur(row.rebuild), row.parts, fmtDur(row.load), fmtDur(row.report), fmtDur(row.export), loadAvg())
+		if len(row.commands) > 0 {
+			how := "each its own process"
+			if testing.Testing() {
+				how = "in this test's process"
+			}
+			fmt.Printf("  %9s whole commands, %s: %s; load average %s\n", "", how, strings.Join(row.commands, ", "), loadAvg())
+		}
 	}
 	return nil
 }
@@ -76,6 +86,7 @@ type scaleRow struct {
 	httpAction, httpOverview                    time.Duration // per request
 	parts                                       rebuildParts
 	appended                                    int
+	commands                                    []string // each command timed whole, with its output's size
 }
 
 // scaleOne measures a production of about size events, and returns its exact size.
@@ -203,5 +214,79 @@ func timeReports(ctx context.Context, env *scratch, id string, row *scaleRow) er
 		return err
 	}
 	row.export = time.Since(t)
+	return timeCommands(ctx, env, id, row)
+}
+
+// timeCommands runs `coldset report` (HTML and JSON), `coldset export` (without the
+// PDF) and `coldset verify --bundle` on the production as an investigator would, each
+// as a process of its own, and times each from start to exit.
+func timeCommands(ctx context.Context, env *scratch, id string, row *scaleRow) error {
+	on := []string{"--db", env.path, "--production", id}
+	html, js, bundle := filepath.Join(env.dir, id+".html"), filepath.Join(env.dir, id+".json"), filepath.Join(env.dir, id+".zip")
+	defer os.Remove(bundle)
+	for _, c := range []struct {
+		name string
+		args []string
+		out  string
+	}{
+		{"report --format html", append([]string{"report", "--format", "html", "--out", html}, on...), html},
+		{"report --format json", append([]string{"report", "--format", "json", "--out", js}, on...), js},
+		{"export --pdf=false", append([]string{"export", "--pdf=false", "--out", bundle}, on...), bundle},
+		{"verify --bundle", []string{"verify", "--bundle", bundle, "--key", ledger.KeyPathFor(env.path)}, ""},
+	} {
+		wall, cpu, err := runCommand(ctx, c.args)
+		if err != nil {
+			return fmt.Errorf("coldset %s: %w", c.name, err)
+		}
+		// The CPU time beside the wall time: on a shared machine the wall time
+		// includes waiting for a CPU.
+		var notes []string
+		if cpu > 0 {
+			notes = append(notes, "CPU "+fmtDur(cpu))
+		}
+		if c.out != "" {
+			fi, err := os.Stat(c.out)
+			if err != nil {
+				return err
+			}
+			size := fmt.Sprintf("%.1f MB", float64(fi.Size())/1e6)
+			if fi.Size() < 1e6 {
+				size = fmt.Sprintf("%.1f kB", float64(fi.Size())/1e3)
+			}
+			notes = append(notes, size)
+			if c.out != bundle {
+				os.Remove(c.out)
+			}
+		}
+		d := c.name + " " + fmtDur(wall)
+		if len(notes) > 0 {
+			d += " (" + strings.Join(notes, ", ") + ")"
+		}
+		row.commands = append(row.commands, d)
+	}
 	return nil
+}
+
+// runCommand runs coldset with args as a process of its own and returns its wall
+// and CPU time. A test binary is not coldset: there the command runs in this
+// process, and its CPU time is not known.
+func runCommand(ctx context.Context, args []string) (wall, cpu time.Duration, err error) {
+	t := time.Now()
+	if testing.Testing() {
+		cmd := map[string]func(context.Context, []string) error{"report": runReport, "export": runExport, "verify": runVerify}[args[0]]
+		if err := cmd(ctx, args[1:]); err != nil {
+			return 0, 0, err
+		}
+		return time.Since(t), 0, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, 0, err
+	}
+	return time.Since(t), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }

@@ -17,7 +17,7 @@ func TestBenchPaths(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"append with 1 and 4 writers", []string{"append", "--db", filepath.Join(dir, "coldset.db"), "--entries", "40", "--writers", "1,4"}},
+		{"append with 1 and 4 writers", []string{"append", "--db", filepath.Join(dir, "coldset.db"), "--entries", "40", "--writers", "1,4", "--rounds", "2"}},
 		{"http at 100 requests a second", []string{"http", "--rate", "100", "--duration", "1s", "--lanes", "5", "--db", filepath.Join(dir, "http.db")}},
 		{"verify of 2000 entries", []string{"verify", "--entries", "2000", "--runs", "1", "--dir", dir}},
 		{"scale at 500 and 1000 events", []string{"scale", "--sizes", "500,1000", "--rounds", "1", "--dir", dir}},

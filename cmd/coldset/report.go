@@ -25,6 +25,12 @@ trace, overrides and dismissals) or its daily safety report, from the ledger che
 against its latest signed checkpoint. Times T are RFC 3339, or YYYY-MM-DDTHH:MM or
 YYYY-MM-DD in the production's time zone (a date as --to means the end of that day).
 The format defaults to the --out file's extension, and to json on stdout.
+
+The JSON form holds everything, each timeline entry on a line of its own. The HTML and
+PDF forms print a timeline of more than 2,000 entries shortened to the entries the
+failure chain, overrides and incidents cite (with the 3 before and after each) and the
+first and last 10, and more than 1,000 concerns shortened to those not resolved or not
+answered in time; the page says what it left out.
 `
 
 // reportFlags are the flags report and export share.
@@ -93,12 +99,19 @@ func runReport(ctx context.Context, args []string) error {
 		WriteHTML(io.Writer) error
 		PDF(context.Context) ([]byte, error)
 	}
+	// The investigation report has a JSON form of its own (a line per timeline
+	// entry); the daily report is short and is indented.
+	var js func() ([]byte, error)
 	if f.daily != "" {
 		d, err := investigate.BuildDaily(rec, f.daily)
 		if err != nil {
 			return err
 		}
 		doc = d
+		js = func() ([]byte, error) {
+			out, err := json.MarshalIndent(d, "", "  ")
+			return append(out, '\n'), err
+		}
 	} else {
 		opts, err := f.options(rec)
 		if err != nil {
@@ -108,13 +121,12 @@ func runReport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		doc = r
+		doc, js = r, r.JSON
 	}
 	var out []byte
 	switch format {
 	case "json":
-		out, err = json.MarshalIndent(doc, "", "  ")
-		out = append(out, '\n')
+		out, err = js()
 	case "html":
 		out, err = investigate.HTML(doc)
 	case "pdf":

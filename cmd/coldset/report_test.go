@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,6 +31,10 @@ func TestReportExportVerifyCLI(t *testing.T) {
 	if code := run(ctx, []string{"export", "--db", db, "--production", "western-2021", "--pdf=false", "--out", bundle}); code != 0 {
 		t.Fatalf("export: exit %d", code)
 	}
+	// The bundle's report.json is the document `coldset report` writes.
+	if cli, err := os.ReadFile(out); err != nil || !bytes.Equal(cli, bundleFile(t, bundle, "report.json")) {
+		t.Errorf("report.json in the bundle is not the report `coldset report --format json` writes (%v)", err)
+	}
 	key := filepath.Join(dir, "coldset.key")
 	tests := []struct {
 		name   string
@@ -44,13 +49,33 @@ func TestReportExportVerifyCLI(t *testing.T) {
 			path := bundle
 			if tt.mutate {
 				path = filepath.Join(t.TempDir(), "m.zip")
-				rewriteEntry(t, bundle, path, "entries/00000027.json")
+				rewriteEntry(t, bundle, path, "entries.jsonl")
 			}
 			if code := run(ctx, []string{"verify", "--bundle", path, "--key", key}); code != tt.want {
 				t.Errorf("verify --bundle: exit %d, want %d", code, tt.want)
 			}
 		})
 	}
+}
+
+// bundleFile reads one file of a bundle.
+func bundleFile(t *testing.T, bundle, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // rewriteEntry copies a bundle, changing one byte of one file.

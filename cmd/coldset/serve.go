@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
 	"coldset/internal/ledger"
+	"coldset/internal/notify"
 	"coldset/internal/server"
 )
 
@@ -29,12 +31,14 @@ func runServe(ctx context.Context, args []string) error {
 	addr := fs.String("addr", envOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
 	tlsCert := fs.String("tls-cert", envOr("COLDSET_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file; needs --tls-key (env COLDSET_TLS_CERT)")
 	tlsKey := fs.String("tls-key", envOr("COLDSET_TLS_KEY", ""), "the PEM private key of --tls-cert (env COLDSET_TLS_KEY)")
+	publicURL := fs.String("url", envOr("COLDSET_URL", ""), "the address people open coldset at, e.g. https://coldset.example.org, for the password links it mails and shows (env COLDSET_URL)")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("COLDSET_TRUST_PROXY") != "", "behind a reverse proxy that sets X-Forwarded-Proto: believe it for Secure cookies, HSTS and the addresses coldset builds (env COLDSET_TRUST_PROXY)")
 	demoFlag := fs.Bool("demo", false, "create the demo production dry-creek if absent, with a sign-in for every role, printed on start")
 	// Hidden from the usage text: a benchmarking aid that must stay off on real deployments.
 	benchAppend := false
 	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--witness URL=VERIFIERKEY ...] [--demo]")
+		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--url URL] [--trust-proxy] [--witness URL=VERIFIERKEY ...] [--demo]")
 		fs.VisitAll(func(f *flag.Flag) {
 			if f.Name != "bench-append" {
 				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
@@ -46,6 +50,11 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError(fs, "--tls-cert and --tls-key go together")
+	}
+	if *publicURL != "" {
+		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return usageError(fs, "--url must be an http or https address with no path, like https://coldset.example.org")
+		}
 	}
 	var tlsConfig *tls.Config // nil: plain HTTP
 	if *tlsCert != "" {
@@ -82,8 +91,15 @@ func runServe(ctx context.Context, args []string) error {
 		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
 	}
 
+	cfg := server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy}
+	if nf.smtp != "" {
+		cfg.Mail = &notify.SMTP{Addr: nf.smtp, From: nf.from, Username: nf.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}
+		if *publicURL == "" {
+			logger.Warn("the forgot-password form mails no links without --url: it tells people to ask their studio admin")
+		}
+	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend}),
+		Handler:           server.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig:         tlsConfig,
 		ErrorLog:          server.ErrorLog(os.Stderr), // net/http's own messages, without client addresses

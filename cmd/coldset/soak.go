@@ -2,32 +2,52 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"coldset/internal/ledger"
+	"coldset/internal/loadgen"
 	"coldset/internal/loadmix"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
 )
 
-const soakUsage = `usage: coldset soak [--duration 10m] [--rate N] [--lanes N] [--db FILE | --postgres URL] [--key FILE]
+const soakUsage = `usage: coldset soak [--duration 10m] [--rate N] [--lanes N] [--history N] [--db FILE | --postgres URL] [--key FILE]
 
 Starts coldset serve (this binary) on the store and sends it a mixed load for
 --duration: firearm inspections, hand-overs, accepts and returns, concerns filed,
 acknowledged and resolved, reads of the overview, checkpoint, entries and proofs,
 and the daily report and armory and concerns pages, at --rate requests per second.
-It samples the server's resident memory (VmRSS) throughout, then stops it and
-checks that every acknowledged action is in the log and that every log verifies.
+Before that, a warm-up sends the same mix as fast as the server takes it until
+--history actions are acknowledged (default: as many as the run is expected to
+send), so that the production already holds as much history as the run adds.
+Then it stops the server and checks that every acknowledged action is in the log
+and that every log verifies.
 
-Exits 1 on any 5xx answer or request without an answer, on memory growth (the
-mean RSS of the last quarter of the run more than --growth above that of the
-second quarter), on a lost acknowledged action or on a verify failure.
+Memory flat means that the server's memory grows no faster than its log. Each
+production's state is folded from its log and kept in memory, so it grows with
+every entry; a leak is growth beyond that. Over the run the server's live heap
+after each garbage collection (its runtime's GC trace, GODEBUG=gctrace=1) and its
+anonymous resident memory (RssAnon, which leaves out the binary's mapped code) are
+sampled. From the mean of the second quarter of the run to that of the last, each
+may rise in proportion to the log over the same samples, that rise plus --growth
+more, plus a margin for resolution and noise (1 MiB for the heap, whose trace
+counts whole MiB; 4 MiB for the RSS). The warm-up's history keeps the allowance
+tight: without it, the log would grow several times over and any leak would pass.
+The heap is the sharp measure; the RSS check is coarser (its allowance treats the
+runtime and SQLite's caches as if they grew with the log) and watches the memory
+outside the Go heap.
+
+Exits 1 on any 5xx answer or request without an answer (warm-up included), on
+memory growth beyond the log's, on a lost acknowledged action or on a verify
+failure.
 
 The load goes to a new production, soak-<unix time>, with its own accounts: use a
 scratch store. Without --db or --postgres a new SQLite file in a temporary
@@ -39,6 +59,7 @@ type soakConfig struct {
 	duration, sample time.Duration
 	rate, growth     float64
 	lanes            int
+	history          int // actions acknowledged in the warm-up; -1: as many as the run should send
 	db, postgres     string
 	key              string
 	serverLog        string
@@ -57,7 +78,8 @@ func runSoak(ctx context.Context, args []string) error {
 	fs.StringVar(&c.db, "db", "", "SQLite database file (default: a new one in a temporary directory)")
 	fs.StringVar(&c.postgres, "postgres", "", "PostgreSQL URL, instead of SQLite")
 	fs.StringVar(&c.key, "key", "", "deployment key file (default: beside the SQLite file, or in a temporary directory)")
-	fs.Float64Var(&c.growth, "growth", 0.20, "the largest allowed rise of mean RSS from the second quarter of the run to the last")
+	fs.IntVar(&c.history, "history", -1, "actions to have acknowledged in the warm-up, before the run (-1: as many as the run should send; 0: no warm-up)")
+	fs.Float64Var(&c.growth, "growth", 0.20, "how much more than in proportion to the log the memory may rise, from the second quarter of the run to the last")
 	fs.DurationVar(&c.sample, "sample", time.Second, "how often to sample the server's RSS")
 	fs.StringVar(&c.serverLog, "server-log", "", "write the server's log to this file")
 	if err := parseFlags(fs, args); err != nil {
@@ -65,6 +87,9 @@ func runSoak(ctx context.Context, args []string) error {
 	}
 	if c.duration <= 0 || c.rate <= 0 || c.lanes < 1 || c.sample <= 0 {
 		return usageError(fs, "--duration, --rate, --lanes and --sample must be positive")
+	}
+	if c.history < 0 {
+		c.history = expectedActions(c)
 	}
 	if c.db != "" && c.postgres != "" {
 		return usageError(fs, "--db and --postgres are alternatives")
@@ -135,10 +160,32 @@ func soak(ctx context.Context, c soakConfig) (*soakResult, error) {
 	}
 	fmt.Printf("soak: %s for %v at %.0f requests/s, %d lanes, production %s, server pid %d\n",
 		storeLabel(c), c.duration, c.rate, c.lanes, crew.Production, srv.pid())
-
 	client := loadmix.NewClient(crew, 30*time.Second)
+	r := &soakResult{crew: crew, acks: client.Acks()}
+
+	// The warm-up: as fast as the server answers, until the log holds the history.
+	if c.history > 0 {
+		start := time.Now()
+		client.RunUntil(ctx, srv.addr, 0, func() bool { return client.Acks().Total() >= c.history })
+		r.warm, r.warmElapsed = client.Stats(), time.Since(start)
+		client.ResetStats()
+		if client.Acks().Total() < c.history && ctx.Err() == nil {
+			r.warmShort = true // a lane failed: the failures say why
+		}
+	}
+	r.warmActions = client.Acks().Total()
+	base, err := logSize(ctx, srv.addr, crew)
+	if err != nil {
+		srv.stop(30 * time.Second)
+		return r, err
+	}
+	r.startSize = base
+	fmt.Printf("  warm-up done: %d actions acknowledged in %v, log of %d entries; measuring from now\n",
+		r.warmActions, r.warmElapsed.Round(time.Millisecond), base)
+
+	entries := func() int64 { return int64(base) + int64(client.Acks().Total()-r.warmActions) }
 	sampleCtx, stopSampling := context.WithCancel(ctx)
-	rss := sampleRSS(sampleCtx, srv.pid(), c.sample, client.Acks().Total)
+	mem := sampleMemory(sampleCtx, srv, c.sample, entries)
 	runCtx, cancel := context.WithTimeout(ctx, c.duration)
 	start := time.Now()
 	client.Run(runCtx, srv.addr, c.rate)
@@ -146,7 +193,7 @@ func soak(ctx context.Context, c soakConfig) (*soakResult, error) {
 	cancel()
 	stopSampling()
 
-	r := &soakResult{crew: crew, stats: client.Stats(), acks: client.Acks(), rss: rss, elapsed: elapsed}
+	r.stats, r.mem, r.elapsed = client.Stats(), mem, elapsed
 	if err := srv.stop(30 * time.Second); err != nil {
 		r.stopErr = err
 	}
@@ -172,4 +219,37 @@ func storeLabel(c soakConfig) string {
 		return "postgres"
 	}
 	return "sqlite " + c.db
+}
+
+// expectedActions is how many actions a run of c sends: 7 of every 10 requests of
+// a lane's round are actions, 3 are reads.
+func expectedActions(c soakConfig) int {
+	return int(c.rate * c.duration.Seconds() * 7 / 10)
+}
+
+// logSize asks the server how many entries the crew's production holds.
+func logSize(ctx context.Context, base string, crew loadmix.Crew) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/productions/"+crew.Production+"/checkpoint", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+crew.Tokens[loadgen.Producer])
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("read the log's size: %w", err)
+	}
+	defer resp.Body.Close()
+	var cp struct {
+		Size uint64 `json:"size"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("read the log's size: %s", resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&cp); err != nil {
+		return 0, fmt.Errorf("read the log's size: %w", err)
+	}
+	return cp.Size, nil
 }

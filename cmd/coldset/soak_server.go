@@ -7,8 +7,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,12 +22,22 @@ type child struct {
 	done chan struct{}
 	err  error // of Wait, once done
 
+	// onGC is given the live heap, in MiB, of each garbage collection the server's
+	// runtime traces (GODEBUG=gctrace=1); nil: the traces are dropped.
+	onGC atomic.Pointer[func(liveMiB int64)]
+
 	mu   sync.Mutex
 	tail []string // the last lines it logged
 }
 
+// gcTrace matches the runtime's line for one garbage collection: "gc 12 @3.4s 1%:
+// ..., 9->10->5 MB, 11 MB goal, ...". The third heap size is what the collection
+// found live.
+var gcTrace = regexp.MustCompile(`^gc \d+ @[0-9.]+s \d+%: .* \d+->\d+->(\d+) MB, \d+ MB goal`)
+
 // startChild starts this binary's serve on a free port with args and waits until
-// it listens. Its log goes to logPath, if not empty.
+// it listens. Its log goes to logPath, if not empty, without the GC traces, which
+// go to onGC.
 func startChild(args []string, logPath string) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -39,6 +52,11 @@ func startChild(args []string, logPath string) (*child, error) {
 		logFile = f
 	}
 	c := &child{cmd: exec.Command(exe, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), done: make(chan struct{})}
+	godebug := "gctrace=1"
+	if v := os.Getenv("GODEBUG"); v != "" {
+		godebug = v + "," + godebug
+	}
+	c.cmd.Env = append(os.Environ(), "GODEBUG="+godebug)
 	stderr, err := c.cmd.StderrPipe()
 	if err != nil {
 		logFile.Close()
@@ -54,6 +72,13 @@ func startChild(args []string, logPath string) (*child, error) {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
+			if m := gcTrace.FindStringSubmatch(line); m != nil {
+				if f := c.onGC.Load(); f != nil {
+					mib, _ := strconv.ParseInt(m[1], 10, 64)
+					(*f)(mib)
+				}
+				continue
+			}
 			if a, ok := strings.CutPrefix(line, "listening on "); ok {
 				addr <- "http://" + a
 			}

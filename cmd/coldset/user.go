@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"coldset/internal/auth"
 	"coldset/internal/ledger"
@@ -22,6 +24,7 @@ import (
 const userUsage = `usage: coldset user add   --email E --password-stdin [--admin] [--db FILE | --postgres URL]
        coldset user grant --email E --production P --person ID [--db FILE | --postgres URL]
        coldset user list  [--db FILE | --postgres URL]
+       coldset user reset EMAIL [--url URL] [--db FILE | --postgres URL]
 
 add    creates an account, reading its password from the first line of standard
        input; --admin makes it a studio admin (creates productions, invites people).
@@ -29,6 +32,11 @@ add    creates an account, reading its password from the first line of standard
 grant  lets the account act as person ID of production P (the person's roles are
        the production's own, set by person.add and person.roles).
 list   prints every account: e-mail, admin, and production:person memberships.
+reset  prints a one-time link that sets the account's password: for an invited
+       account without one, valid 72 hours; otherwise a reset, valid 24 hours.
+       Give it to the person only. Setting the password uses the link up and
+       ends the account's sessions (its API tokens stay). --url is the address
+       people open coldset at (env COLDSET_URL; default http://COLDSET_ADDR).
 `
 
 func runUser(ctx context.Context, args []string) error {
@@ -45,6 +53,10 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 		return exitError{2}
 	}
 	sub, args := args[0], args[1:]
+	var positional string // user reset EMAIL
+	if sub == "reset" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		positional, args = args[0], args[1:]
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
 	var sf storeFlags
@@ -103,6 +115,18 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 			return err
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error { return listAccounts(ctx, st, stdout) })
+	case "reset":
+		base := fs.String("url", os.Getenv("COLDSET_URL"), "the address people open coldset at, e.g. https://coldset.example.org (env COLDSET_URL)")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if *email == "" {
+			*email = positional
+		}
+		if *email == "" {
+			return usageError(fs, "name the account: coldset user reset EMAIL")
+		}
+		return withAccounts(ctx, sf, func(st accountStore) error { return resetLink(ctx, st, *email, *base, stdout) })
 	}
 	fmt.Fprintf(os.Stderr, "coldset user: unknown subcommand %q\n", sub)
 	fmt.Fprint(os.Stderr, userUsage)
@@ -194,4 +218,30 @@ func listAccounts(ctx context.Context, st auth.Store, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Email, map[bool]string{true: "yes", false: "no"}[a.Admin], password, strings.Join(on, " "))
 	}
 	return tw.Flush()
+}
+
+// resetLink prints a one-time link that sets the password of the account email.
+func resetLink(ctx context.Context, st auth.Store, email, base string, stdout io.Writer) error {
+	if base == "" {
+		base = "http://" + envOr("COLDSET_ADDR", "127.0.0.1:8080")
+		fmt.Fprintf(os.Stderr, "coldset user reset: the link uses %s, coldset serve's own address; give --url (or COLDSET_URL) with the address people open coldset at\n", base)
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--url %q is not an http or https address", base)
+	}
+	secret, a, err := auth.LinkFor(ctx, st, email, time.Now())
+	if errors.Is(err, auth.ErrNotFound) {
+		return fmt.Errorf("no account %s; invite it (POST /api/productions/ID/people) or create it with coldset user add", email)
+	}
+	if err != nil {
+		return err
+	}
+	what, ttl := "reset", auth.ResetLinkTTL
+	if a.PasswordHash == "" {
+		what, ttl = "invitation", auth.InviteLinkTTL
+	}
+	fmt.Fprintf(os.Stderr, "%s link for %s, valid until %s UTC; it works once:\n", what, a.Email, time.Now().Add(ttl).UTC().Format("2006-01-02 15:04"))
+	_, err = fmt.Fprintf(stdout, "%s/password/%s\n", strings.TrimRight(base, "/"), secret)
+	return err
 }

@@ -66,7 +66,9 @@ type Store interface {
 	CreateAccount(ctx context.Context, a Account) (Account, error)
 	// AccountByEmail returns the account with that (normalised) e-mail, or ErrNotFound.
 	AccountByEmail(ctx context.Context, email string) (Account, error)
-	// SetPassword replaces an account's password hash; ErrNotFound if no such account.
+	// SetPassword replaces an account's password hash, uses up its password links and
+	// ends its sessions (not its API tokens), in one transaction; ErrNotFound if no
+	// such account.
 	SetPassword(ctx context.Context, account int64, hash string) error
 	// Accounts lists every account, by e-mail.
 	Accounts(ctx context.Context) ([]Account, error)
@@ -79,6 +81,9 @@ type Store interface {
 	// DeleteCredential removes the credential with that hash; removing one that is not
 	// there is not an error (signing out twice is fine).
 	DeleteCredential(ctx context.Context, hash []byte) error
+	// Credentials lists account's credentials of kind that have not expired at now,
+	// oldest first (none: empty).
+	Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]Credential, error)
 
 	// Grant makes account act as person on production. Granting the same membership
 	// again is not an error; ErrExists when the account already is another person on
@@ -89,6 +94,8 @@ type Store interface {
 	Memberships(ctx context.Context, account int64) ([]Membership, error)
 	// Members lists the memberships on production, by person.
 	Members(ctx context.Context, production string) ([]Membership, error)
+
+	LinkStore // password links: link.go
 }
 
 // NormalizeEmail trims and lower-cases an address so that one mailbox is one account.

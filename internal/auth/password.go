@@ -26,7 +26,9 @@ const (
 // MinPasswordLen is the shortest password accepted for a new hash (NIST SP 800-63B).
 const MinPasswordLen = 8
 
-// maxPasswordLen bounds the work one sign-in attempt can ask for.
+// MaxPasswordLen bounds the work one sign-in attempt can ask for.
+const MaxPasswordLen = maxPasswordLen
+
 const maxPasswordLen = 1024
 
 // ErrBadPassword reports a password that does not match, or a hash that is not one

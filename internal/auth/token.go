@@ -55,17 +55,30 @@ func Issue(ctx context.Context, st Store, account int64, kind string, now time.T
 // ErrNotFound when there is none, it expired, or it is of another kind (a session
 // cookie is not accepted as a bearer token, nor the reverse).
 func Authenticate(ctx context.Context, st Store, kind, secret string, now time.Time) (Account, error) {
-	if secret == "" || len(secret) > 256 || (kind == KindToken) != strings.HasPrefix(secret, TokenPrefix) {
-		return Account{}, ErrNotFound
+	_, a, err := AuthenticateCredential(ctx, st, kind, secret, now)
+	return a, err
+}
+
+// AuthenticateCredential is Authenticate returning the credential too: a caller that
+// keeps the answer for a while must not keep it past the credential's expiry.
+func AuthenticateCredential(ctx context.Context, st Store, kind, secret string, now time.Time) (Credential, Account, error) {
+	if !WellFormed(kind, secret) {
+		return Credential{}, Account{}, ErrNotFound
 	}
 	c, a, err := st.CredentialAccount(ctx, HashToken(secret), now)
 	if err != nil {
-		return Account{}, err
+		return Credential{}, Account{}, err
 	}
 	if c.Kind != kind {
-		return Account{}, ErrNotFound
+		return Credential{}, Account{}, ErrNotFound
 	}
-	return a, nil
+	return c, a, nil
+}
+
+// WellFormed reports whether secret may be a credential of kind: not empty, not
+// too long, and with the token prefix exactly when it is an API token.
+func WellFormed(kind, secret string) bool {
+	return secret != "" && len(secret) <= 256 && (kind == KindToken) == strings.HasPrefix(secret, TokenPrefix)
 }
 
 // SignIn returns the account with this e-mail and password, or ErrBadPassword. An

@@ -18,25 +18,32 @@ type Options struct {
 
 // builder folds a record once, collecting every section of the report.
 type builder struct {
+	rec       *Record
 	w         *world
 	opts      Options
 	rep       *Report
 	chain     map[string]*Safeguard
-	lastCause *uint64
-	causes    map[uint64]uint64   // consequence entry -> the entry it follows from
-	follows   map[uint64][]uint64 // entry -> its consequences
-	overrides map[uint64]int      // action entry -> its place in rep.Overrides
+	overrides map[uint64]int // action entry -> its place in rep.Overrides
 	redHoldAt map[uint64]holdState
 
-	// What findings need to know about the entry a consequence follows from.
-	payloads map[uint64]payload
-	actors   map[uint64]*Person
-	types    map[uint64]string
+	// Consequences follow from the last entry that was not one; findings need to
+	// know its payload, who did it and its type. cur is the payload being folded:
+	// the two swap when the entry folded becomes the cause, so each payload is
+	// decoded once into memory that is reused.
+	cause      *causeEntry
+	cur, spare *payload
 
-	times      map[uint64]time.Time // of every entry folded, in the production's zone
-	holdPlaced []uint64             // risk-red-hold placements within the period
-	firearms   int                  // firearms registered
-	requests   map[string]request   // training requests by id
+	holdPlaced []uint64           // risk-red-hold placements within the period
+	firearms   int                // firearms registered
+	requests   map[string]request // training requests by id
+	indexes    []uint64           // backing store of the cited indexes (Event.Cause)
+}
+
+type causeEntry struct {
+	index uint64
+	p     *payload
+	actor *Person
+	typ   string
 }
 
 // Build makes the investigation report of rec. It reads nothing but rec, so the same
@@ -48,54 +55,104 @@ func Build(rec *Record, opts Options) (*Report, error) {
 		}
 	}
 	b := &builder{
-		w: newWorld(), opts: opts, chain: map[string]*Safeguard{},
-		causes: map[uint64]uint64{}, follows: map[uint64][]uint64{},
-		overrides: map[uint64]int{}, redHoldAt: map[uint64]holdState{},
-		payloads: map[uint64]payload{}, actors: map[uint64]*Person{}, types: map[uint64]string{},
-		times: map[uint64]time.Time{}, requests: map[string]request{},
+		rec: rec, w: newWorld(), opts: opts, chain: map[string]*Safeguard{},
+		overrides: map[uint64]int{}, redHoldAt: map[uint64]holdState{}, requests: map[string]request{},
+		cur: new(payload), spare: new(payload),
 		rep: &Report{Checkpoint: rec.Checkpoint, Timeline: []Event{}, Overrides: []Override{}},
 	}
-	state := rules.New()
-	for _, it := range rec.Entries {
-		if !opts.To.IsZero() && it.Time.After(opts.To) {
-			break
-		}
-		in := opts.From.IsZero() || !it.Time.Before(opts.From)
-		b.entry(it, in)
-		if err := state.Apply(rules.Event{Type: it.Type, Time: it.Time, Actor: it.Actor, Data: it.Payload}); err != nil {
-			return nil, fmt.Errorf("report %s: fold entry %d: %w", rec.Production, it.Index, err)
-		}
-		idx := it.Index
-		b.rep.State.AtIndex = &idx
+	end := periodEnd(rec, opts.To)
+	// The rules fold the same entries for the state at the period's end; they need
+	// nothing from the rest of the report, so they fold beside it.
+	folded := make(chan ruleFold, 1)
+	go func() { folded <- foldRules(rec, end) }()
+	b.rep.Timeline = make([]Event, 0, timelineCap(end, opts.Filter))
+	for i := range rec.Entries[:end] {
+		it := &rec.Entries[i]
+		b.entry(it, opts.From.IsZero() || !it.Time.Before(opts.From))
 	}
-	b.finish(state)
+	rf := <-folded
+	if rf.err != nil {
+		return nil, rf.err
+	}
+	b.rep.State.AtIndex = rf.at
+	b.finish(rf.state)
 	return b.rep, nil
 }
 
-// entry folds one entry into every section.
-func (b *builder) entry(it Item, in bool) {
-	p := decodePayload(it.Payload)
-	var cause *uint64
-	switch {
-	case deadlineTypes[it.Type] || !consequenceTypes[it.Type]:
+// periodEnd is the number of entries up to the period's end: those whose time is not
+// after to (all with to zero).
+func periodEnd(rec *Record, to time.Time) int {
+	if to.IsZero() {
+		return len(rec.Entries)
+	}
+	for i := range rec.Entries {
+		if rec.Entries[i].Time.After(to) {
+			return i
+		}
+	}
+	return len(rec.Entries)
+}
+
+// timelineCap is room for the whole timeline, when no filter narrows it.
+func timelineCap(n int, f Filter) int {
+	if f != (Filter{}) {
+		return 0
+	}
+	return n
+}
+
+type ruleFold struct {
+	state *rules.State
+	at    *uint64
+	err   error
+}
+
+// foldRules folds the first n entries of rec through the rules.
+func foldRules(rec *Record, n int) ruleFold {
+	state := rules.New()
+	var at *uint64
+	for i := range rec.Entries[:n] {
+		it := &rec.Entries[i]
+		if err := state.Apply(rules.Event{Type: it.Type, Time: it.Time, Actor: it.Actor, Data: it.Payload}); err != nil {
+			return ruleFold{err: fmt.Errorf("report %s: fold entry %d: %w", rec.Production, it.Index, err)}
+		}
 		idx := it.Index
-		b.lastCause = &idx
-	case b.lastCause != nil:
-		c := *b.lastCause
-		cause = &c
-		b.causes[it.Index] = c
-		b.follows[c] = append(b.follows[c], it.Index)
+		at = &idx
+	}
+	return ruleFold{state: state, at: at}
+}
+
+// index returns a pointer to a copy of i, from memory shared by many.
+func (b *builder) index(i uint64) *uint64 {
+	if len(b.indexes) == cap(b.indexes) {
+		b.indexes = make([]uint64, 0, 1024)
+	}
+	b.indexes = append(b.indexes, i)
+	return &b.indexes[len(b.indexes)-1]
+}
+
+// entry folds one entry into every section.
+func (b *builder) entry(it *Item, in bool) {
+	p := b.cur
+	*p = payload{}
+	decodeInto(p, it.Payload)
+	var cause *uint64
+	isCause := deadlineTypes[it.Type] || !consequenceTypes[it.Type]
+	if !isCause && b.cause != nil {
+		cause = b.index(b.cause.index)
+		if o, ok := b.overrides[*cause]; ok {
+			b.rep.Overrides[o].Entries = append(b.rep.Overrides[o].Entries, it.Index)
+		}
 	}
 	actor := b.w.actor(it, p)
-	summary := b.w.describe(it, p)
-	if cause == nil {
-		b.payloads[it.Index], b.actors[it.Index], b.types[it.Index] = p, actor, it.Type
+	var summary string
+	if in {
+		summary = b.w.describe(it, p)
 	}
 	if it.Type == "hold.override" && b.w.redHold != nil {
 		b.redHoldAt[it.Index] = *b.w.redHold
 	}
 	b.w.apply(it, p)
-	b.times[it.Index] = it.Time.In(b.w.loc)
 	switch {
 	case it.Type == "firearm.register":
 		b.firearms++
@@ -103,9 +160,22 @@ func (b *builder) entry(it Item, in bool) {
 		b.holdPlaced = append(b.holdPlaced, it.Index)
 	}
 	b.trace(it, p, actor, cause, in)
-	if !in {
-		return
+	if in {
+		b.inPeriod(it, p, actor, cause, summary)
 	}
+	if isCause {
+		// Keep this payload as the cause's; the next entry decodes into the other.
+		if b.cause == nil {
+			b.cause = &causeEntry{p: b.spare}
+		}
+		old := b.cause.p
+		b.cause.index, b.cause.p, b.cause.actor, b.cause.typ = it.Index, p, actor, it.Type
+		b.cur = old
+	}
+}
+
+// inPeriod folds an entry of the period into the findings, overrides and timeline.
+func (b *builder) inPeriod(it *Item, p *payload, actor *Person, cause *uint64, summary string) {
 	r := b.rep
 	if r.Period.First == nil {
 		first := it.Index
@@ -124,7 +194,7 @@ func (b *builder) entry(it Item, in bool) {
 }
 
 // facets are what an entry can be filtered by: its rule, firearm, lot and people.
-func facets(it Item, p payload) (rule, firearm, lot string, people []string) {
+func facets(it *Item, p *payload) (rule, firearm, lot string, people []string) {
 	q := p
 	if it.Type == "refused" {
 		q = p.with()
@@ -190,10 +260,13 @@ func firstNonEmpty(ss ...string) string {
 func (b *builder) periodBounds() (from, to time.Time) {
 	from, to = b.opts.From, b.opts.To
 	if from.IsZero() && b.rep.Period.First != nil {
-		from = b.times[*b.rep.Period.First]
+		from = b.timeOf(*b.rep.Period.First)
 	}
 	if to.IsZero() && b.rep.Period.Last != nil {
-		to = b.times[*b.rep.Period.Last]
+		to = b.timeOf(*b.rep.Period.Last)
 	}
 	return from.In(b.w.loc), to.In(b.w.loc)
 }
+
+// timeOf is the time of entry i in the production's zone.
+func (b *builder) timeOf(i uint64) time.Time { return b.rec.Entries[i].Time.In(b.w.loc) }

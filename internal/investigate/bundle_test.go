@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
@@ -22,7 +23,7 @@ func westernBundle(t *testing.T, opts Options) (map[string][]byte, string) {
 	rec, s := westernRecord(t)
 	skey := readSignerKey(t)
 	var buf bytes.Buffer
-	if err := Export(&buf, rec, skey, s.VerifierKey(), opts, map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}); err != nil {
+	if err := Export(&buf, rec, skey, s.VerifierKey(), opts, standInPDF); err != nil {
 		t.Fatal(err)
 	}
 	files, err := unzip(buf.Bytes())
@@ -30,6 +31,11 @@ func westernBundle(t *testing.T, opts Options) (map[string][]byte, string) {
 		t.Fatal(err)
 	}
 	return files, s.VerifierKey()
+}
+
+// standInPDF adds a stand-in for the PDF, which needs Chromium.
+func standInPDF(*Report) (map[string][]byte, error) {
+	return map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}, nil
 }
 
 func readSignerKey(t *testing.T) note.Signer {
@@ -80,37 +86,84 @@ func TestVerifyBundle(t *testing.T) {
 
 func TestVerifyBundleMutations(t *testing.T) {
 	files, vkey := westernBundle(t, Options{})
+	skey := readSignerKey(t)
 	tests := []struct {
-		name     string
-		mutate   func(map[string][]byte)
-		wantFile string
+		name       string
+		mutate     func(map[string][]byte)
+		wantFile   string
+		wantReason string // part of the reason given, if it matters
 	}{
-		{"entry byte changed", func(f map[string][]byte) { replace(f, "entries/00000027.json", "keep shooting", "keep Shooting") }, "entries/00000027.json"},
-		{"entry removed", func(f map[string][]byte) { delete(f, "entries/00000046.json") }, "entries/00000046.json"},
-		{"last entry removed", func(f map[string][]byte) { delete(f, "entries/00000062.json") }, "entries/00000062.json"},
-		{"entry added", func(f map[string][]byte) { f["entries/00000063.json"] = f["entries/00000062.json"] }, "entries/00000063.json"},
-		{"entries swapped", func(f map[string][]byte) {
-			f["entries/00000059.json"], f["entries/00000060.json"] = f["entries/00000060.json"], f["entries/00000059.json"]
-		}, "entries/00000059.json"},
-		{"inclusion proof altered", func(f map[string][]byte) { flipBase64(f, fileInclusion, 2000) }, fileInclusion},
-		{"consistency proof altered", func(f map[string][]byte) { flipBase64(f, fileConsistency, 0) }, fileConsistency},
-		{"checkpoint root altered", func(f map[string][]byte) { flipBase64(f, fileCheckpoint, len("coldset/western-2021\n63\n")) }, fileCheckpoint},
+		{"entry byte changed", func(f map[string][]byte) { replace(f, fileEntries, "keep shooting", "keep Shooting") }, fileEntries, "line 28 or line 29 was changed"},
+		{"entry line removed", func(f map[string][]byte) { editLines(f, func(l [][]byte) [][]byte { return slices.Delete(l, 46, 47) }) }, fileEntries, "62 lines"},
+		{"last entry line removed", func(f map[string][]byte) { editLines(f, func(l [][]byte) [][]byte { return l[:62] }) }, fileEntries, "62 lines"},
+		{"entry line added", func(f map[string][]byte) { editLines(f, func(l [][]byte) [][]byte { return append(l, l[62]) }) }, fileEntries, "64 lines"},
+		{"entry line removed and another repeated", func(f map[string][]byte) {
+			editLines(f, func(l [][]byte) [][]byte { return append(slices.Delete(l, 46, 47), l[61]) })
+		}, fileEntries, "line 47 is entry 47"},
+		{"entry lines swapped", func(f map[string][]byte) {
+			editLines(f, func(l [][]byte) [][]byte { l[59], l[60] = l[60], l[59]; return l })
+		}, fileEntries, "line 60 is entry 60"},
+		{"last entry line changed", func(f map[string][]byte) {
+			editLines(f, func(l [][]byte) [][]byte {
+				l[62] = bytes.Replace(l[62], []byte(`"type"`), []byte(`"type" `), 1)
+				return l
+			})
+		}, fileEntries, "the last line"},
+		{"last newline removed", func(f map[string][]byte) { f[fileEntries] = bytes.TrimSuffix(f[fileEntries], []byte("\n")) }, fileEntries, "cut"},
+		{"entries missing", func(f map[string][]byte) { delete(f, fileEntries) }, fileEntries, "missing"},
+		{"inclusion proof altered", func(f map[string][]byte) { flipBase64(f, fileInclusion, 2000) }, fileInclusion, ""},
+		{"inclusion proof removed", func(f map[string][]byte) {
+			var inc []InclusionProof
+			if err := json.Unmarshal(f[fileInclusion], &inc); err != nil {
+				t.Fatal(err)
+			}
+			f[fileInclusion], _ = json.Marshal(inc[1:])
+		}, fileInclusion, "the report cites"},
+		{"consistency proof altered", func(f map[string][]byte) { flipBase64(f, fileConsistency, 0) }, fileConsistency, ""},
+		{"checkpoint root altered", func(f map[string][]byte) { flipBase64(f, fileCheckpoint, len("coldset/western-2021\n63\n")) }, fileCheckpoint, ""},
 		{"report finding altered", func(f map[string][]byte) {
 			replace(f, fileReportJSON, "we cannot lose another day", "we must not lose another day")
-		}, fileReportJSON},
-		{"report page altered", func(f map[string][]byte) { replace(f, fileReportHTML, ">bypassed<", ">held<") }, fileReportHTML},
-		{"pdf altered", func(f map[string][]byte) { f["report.pdf"] = []byte("%PDF-1.4 another") }, "report.pdf"},
-		{"manifest altered", func(f map[string][]byte) { replace(f, fileManifest, `"entries": 63`, `"entries": 62`) }, fileManifest},
-		{"file added", func(f map[string][]byte) { f["notes.txt"] = []byte("nothing to see") }, "notes.txt"},
-		{"verifier key swapped", func(f map[string][]byte) { f[fileVerifierKey] = []byte(otherKey(t).VerifierKey()) }, fileVerifierKey},
+		}, fileReportJSON, ""},
+		{"report page altered", func(f map[string][]byte) { replace(f, fileReportHTML, ">bypassed<", ">held<") }, fileReportHTML, ""},
+		{"pdf altered", func(f map[string][]byte) { f["report.pdf"] = []byte("%PDF-1.4 another") }, "report.pdf", ""},
+		{"manifest altered", func(f map[string][]byte) { replace(f, fileManifest, `"entries":63`, `"entries":62`) }, fileManifest, ""},
+		{"layout 1, signed", func(f map[string][]byte) { relayout(t, f, skey, "coldset-evidence-bundle/1") }, fileManifest, "earlier coldset"},
+		{"unknown layout, signed", func(f map[string][]byte) { relayout(t, f, skey, "coldset-evidence-bundle/3") }, fileManifest, "not a bundle layout"},
+		{"file added", func(f map[string][]byte) { f["notes.txt"] = []byte("nothing to see") }, "notes.txt", ""},
+		{"verifier key swapped", func(f map[string][]byte) { f[fileVerifierKey] = []byte(otherKey(t).VerifierKey()) }, fileVerifierKey, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := maps.Clone(files)
 			tt.mutate(m)
-			wantFails(t, m, vkey, tt.wantFile)
+			be := wantFails(t, m, vkey, tt.wantFile)
+			if be != nil && !strings.Contains(be.Reason, tt.wantReason) {
+				t.Errorf("reason %q lacks %q", be.Reason, tt.wantReason)
+			}
 		})
 	}
+}
+
+// editLines changes the lines of entries.jsonl.
+func editLines(f map[string][]byte, edit func([][]byte) [][]byte) {
+	lines := bytes.SplitAfter(bytes.Clone(f[fileEntries]), []byte("\n"))
+	f[fileEntries] = bytes.Join(edit(lines[:len(lines)-1]), nil)
+}
+
+// relayout rewrites the manifest's format and signs it again, as a bundle of that
+// layout signed by the deployment would be.
+func relayout(t *testing.T, f map[string][]byte, s note.Signer, format string) {
+	t.Helper()
+	replace(f, fileManifest, BundleFormat, format)
+	var m Manifest
+	if err := json.Unmarshal(f[fileManifest], &m); err != nil {
+		t.Fatal(err)
+	}
+	sig, err := note.Sign(&note.Note{Text: manifestNote(m.Production, f[fileManifest])}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f[fileManifestSig] = sig
 }
 
 // TestVerifyBundleEveryFile changes one byte in the middle of every file in turn.
@@ -168,12 +221,13 @@ func TestExportPeriod(t *testing.T) {
 	if ck.Entries != 45 || ck.Checkpoint.Size != 63 {
 		t.Errorf("checked %d entries of %d, want 45 of 63", ck.Entries, ck.Checkpoint.Size)
 	}
-	if _, ok := files["entries/00000045.json"]; ok {
-		t.Errorf("entry 45 is after the period but in the bundle")
+	lines := bytes.Split(bytes.TrimSuffix(files[fileEntries], []byte("\n")), []byte("\n"))
+	if len(lines) != 45 || !bytes.Equal(lines[44], rec.Entries[44].Body) {
+		t.Errorf("entries.jsonl holds %d lines, want entries 0 to 44", len(lines))
 	}
 }
 
-func wantFails(t *testing.T, files map[string][]byte, vkey, wantFile string) {
+func wantFails(t *testing.T, files map[string][]byte, vkey, wantFile string) *BundleError {
 	t.Helper()
 	_, err := VerifyBundle(zipFiles(t, files), vkey)
 	var be *BundleError
@@ -183,6 +237,7 @@ func wantFails(t *testing.T, files map[string][]byte, vkey, wantFile string) {
 	if be.File != wantFile {
 		t.Errorf("failed naming %s (%s), want %s", be.File, be.Reason, wantFile)
 	}
+	return be
 }
 
 func replace(f map[string][]byte, name, old, new string) {

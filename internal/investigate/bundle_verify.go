@@ -40,12 +40,13 @@ type Checked struct {
 	Files       int
 }
 
-// VerifyBundle checks an evidence bundle offline: the checkpoint's signature, every
-// entry against its inclusion proof, the entries' root and its consistency with the
-// checkpoint, the reports against the ones rebuilt from the entries, and every other
-// file against the signed manifest. With vkey empty the bundle's own verifier.key is
-// trusted (Checked.KeyExpected says so); otherwise everything must be signed by
-// vkey. The first thing that does not match is returned as a *BundleError.
+// VerifyBundle checks an evidence bundle offline: the checkpoint's signature, the
+// tree of all the entries held against the checkpoint (through the consistency
+// proof), the reports against the ones rebuilt from the entries, the inclusion
+// proofs of the entries the report cites, and every other file against the signed
+// manifest. With vkey empty the bundle's own verifier.key is trusted
+// (Checked.KeyExpected says so); otherwise everything must be signed by vkey. The
+// first thing that does not match is returned as a *BundleError.
 func VerifyBundle(zipped []byte, vkey string) (*Checked, error) {
 	files, err := unzip(zipped)
 	if err != nil {
@@ -64,10 +65,14 @@ func VerifyBundle(zipped []byte, vkey string) (*Checked, error) {
 	}
 	ck.VerifierKey = v.Name() + "+" + fmt.Sprintf("%08x", v.KeyHash())
 
-	// The manifest says which production and how many entries: check it is signed.
+	// The manifest says which layout, production and how many entries: check it is
+	// one this reads, and signed.
 	var m Manifest
 	if err := unmarshal(files, fileManifest, &m); err != nil {
 		return nil, err
+	}
+	if m.Format != BundleFormat {
+		return nil, bad(fileManifest, "%s", formatError(m.Format))
 	}
 	sig, err := note.Open(files[fileManifestSig], note.VerifierList(v))
 	if err != nil {
@@ -75,9 +80,6 @@ func VerifyBundle(zipped []byte, vkey string) (*Checked, error) {
 	}
 	if sig.Text != manifestNote(m.Production, files[fileManifest]) {
 		return nil, bad(fileManifest, "does not match its signature in %s (the manifest was changed)", fileManifestSig)
-	}
-	if m.Format != BundleFormat {
-		return nil, bad(fileManifest, "format %q, want %q", m.Format, BundleFormat)
 	}
 	ck.Production, ck.Entries = m.Production, m.Entries
 
@@ -91,29 +93,32 @@ func VerifyBundle(zipped []byte, vkey string) (*Checked, error) {
 	if m.Entries > cp.Size {
 		return nil, bad(fileManifest, "lists %d entries, the checkpoint commits to %d", m.Entries, cp.Size)
 	}
-	bodies, err := checkEntries(files, m, cp.Size, cp.Hash)
+	items, leaves, err := checkEntries(files, m)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkConsistency(files, m.Entries, bodies, cp.Size, cp.Hash); err != nil {
+	if err := checkConsistency(files, items, leaves, cp.Size, cp.Hash); err != nil {
 		return nil, err
 	}
-	rec, err := partialRecord(m.Production, files[fileCheckpoint], cp.Size, cp.Hash, bodies)
-	if err != nil {
-		return nil, bad(entryFile(0), "%v", err)
-	}
+	rec := &Record{Production: m.Production, Entries: items,
+		Checkpoint: Checkpoint{Origin: ledger.Origin(m.Production), Size: cp.Size, RootHash: b64(cp.Hash), Signed: string(files[fileCheckpoint])}}
 	ck.Checkpoint = rec.Checkpoint
-	if err := checkReports(files, rec, Options{From: m.From, To: m.To}); err != nil {
+	r, err := checkReports(files, rec, Options{From: m.From, To: m.To})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInclusion(files, r.cited(m.Entries), leaves, cp.Size, cp.Hash); err != nil {
 		return nil, err
 	}
 	// Everything else (the PDF, the readme) is covered by the signed manifest.
+	sums := hashes(files)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		want, listed := m.Files[name]
 		switch {
 		case name == fileManifest || name == fileManifestSig:
 		case !listed:
 			return nil, bad(name, "is not listed in the manifest")
-		case sha256Hex(files[name]) != want:
+		case sums[name] != want:
 			return nil, bad(name, "its SHA-256 is not the one in the signed manifest (the file was changed)")
 		}
 	}
@@ -125,109 +130,143 @@ func VerifyBundle(zipped []byte, vkey string) (*Checked, error) {
 	return ck, nil
 }
 
-// checkEntries checks every entry file against its inclusion proof in the
-// checkpointed tree and returns the bodies in index order.
-func checkEntries(files map[string][]byte, m Manifest, size uint64, root []byte) ([][]byte, error) {
-	var inc []InclusionProof
-	if err := unmarshal(files, fileInclusion, &inc); err != nil {
-		return nil, err
+// formatError explains a bundle layout this does not read.
+func formatError(format string) string {
+	if format == "coldset-evidence-bundle/1" {
+		return fmt.Sprintf("the bundle is in layout %s (one file and one proof per entry), written by an earlier coldset; "+
+			"this coldset reads %s only: export the bundle again, or check it with the coldset that wrote it", format, BundleFormat)
 	}
-	if uint64(len(inc)) != m.Entries {
-		return nil, bad(fileInclusion, "holds %d proofs for %d entries", len(inc), m.Entries)
-	}
-	for name := range files {
-		if strings.HasPrefix(name, "entries/") && !slices.ContainsFunc(inc, func(p InclusionProof) bool { return entryFile(p.Index) == name }) {
-			return nil, bad(name, "is not one of the bundle's %d entries", m.Entries)
-		}
-	}
-	bodies := make([][]byte, m.Entries)
-	for i := range m.Entries {
-		name := entryFile(i)
-		body, ok := files[name]
-		if !ok {
-			return nil, bad(name, "entry %d is missing from the bundle", i)
-		}
-		p := inc[i]
-		if p.Index != i {
-			return nil, bad(fileInclusion, "proof %d is for entry %d", i, p.Index)
-		}
-		leaf := ledger.LeafHash(body)
-		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, i, size, leaf, p.Proof, root); err != nil {
-			if proof.VerifyInclusion(rfc6962.DefaultHasher, i, size, p.LeafHash, p.Proof, root) == nil {
-				return nil, bad(name, "entry %d does not match the checkpoint: its bytes were changed", i)
-			}
-			return nil, bad(fileInclusion, "the inclusion proof of entry %d does not verify against the checkpoint: %v", i, err)
-		}
-		if !bytes.Equal(leaf, p.LeafHash) {
-			return nil, bad(fileInclusion, "the leaf hash of entry %d is not the entry's", i)
-		}
-		e, err := ledger.DecodeEntry(body)
-		if err != nil || e.Production != m.Production || e.Index != i {
-			return nil, bad(name, "is not entry %d of %s", i, m.Production)
-		}
-		bodies[i] = body
-	}
-	return bodies, nil
+	return fmt.Sprintf("format %q is not a bundle layout this coldset reads (it reads %s)", format, BundleFormat)
 }
 
-// checkConsistency recomputes the root of the entries held and proves the
-// checkpointed log extends it.
-func checkConsistency(files map[string][]byte, n uint64, bodies [][]byte, size uint64, root []byte) error {
+// checkEntries reads entries.jsonl: one entry per line, entry i on line i+1, as
+// many as the manifest lists. It returns them decoded, with their leaf hashes.
+func checkEntries(files map[string][]byte, m Manifest) ([]Item, [][]byte, error) {
+	data, ok := files[fileEntries]
+	if !ok {
+		return nil, nil, bad(fileEntries, "is missing from the bundle")
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		return nil, nil, bad(fileEntries, "does not end with a newline: its last line was cut")
+	}
+	if n := uint64(bytes.Count(data, []byte{'\n'})); n != m.Entries {
+		return nil, nil, bad(fileEntries, "holds %d lines, the manifest lists %d entries", n, m.Entries)
+	}
+	bodies := make([][]byte, 0, m.Entries)
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		bodies = append(bodies, data[:i:i])
+		data = data[i+1:]
+	}
+	items := make([]Item, len(bodies))
+	leaves := make([][]byte, len(bodies))
+	errs := make([]error, len(bodies))
+	parallel(len(bodies), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e, err := ledger.DecodeEntry(bodies[i])
+			switch {
+			case err != nil:
+				errs[i] = bad(fileEntries, "line %d does not decode as a ledger entry: %v", i+1, err)
+			case e.Production != m.Production || e.Index != uint64(i):
+				errs[i] = bad(fileEntries, "line %d is entry %d of %q, not entry %d of %s (lines were removed, added or reordered)", i+1, e.Index, e.Production, i, m.Production)
+			}
+			items[i] = Item{Entry: e, Body: bodies[i]}
+			leaves[i] = ledger.LeafHash(bodies[i])
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return items, leaves, nil
+}
+
+// checkConsistency checks that the checkpointed log extends the root the
+// consistency proof starts from, then that the entries held hash to that root.
+func checkConsistency(files map[string][]byte, items []Item, leaves [][]byte, size uint64, root []byte) error {
 	var c ConsistencyProof
 	if err := unmarshal(files, fileConsistency, &c); err != nil {
 		return err
 	}
-	t := ledger.NewTree()
-	for _, b := range bodies {
-		t.Append(b)
-	}
+	n := uint64(len(leaves))
 	if c.FromSize != n || c.ToSize != size {
 		return bad(fileConsistency, "proves %d..%d, the bundle holds %d entries of %d", c.FromSize, c.ToSize, n, size)
 	}
-	if !bytes.Equal(c.FromRoot, t.Root()) {
-		return bad(fileConsistency, "from_root %s is not the root of the %d entries held (%s)", b64(c.FromRoot), n, b64(t.Root()))
-	}
 	if err := proof.VerifyConsistency(rfc6962.DefaultHasher, n, size, c.Proof, c.FromRoot, root); err != nil {
-		return bad(fileConsistency, "the checkpoint does not extend the entries held: %v", err)
+		return bad(fileConsistency, "the checkpoint does not extend the root it starts from: %v", err)
+	}
+	t := ledger.NewTree()
+	for _, l := range leaves {
+		t.AppendLeafHash(l)
+	}
+	got := t.Root()
+	if n == 0 && !bytes.Equal(got, c.FromRoot) {
+		return bad(fileConsistency, "from_root %s is not the root of no entries", b64(c.FromRoot))
+	}
+	if !bytes.Equal(got, c.FromRoot) {
+		return bad(fileEntries, "%s", blameEntries(items, leaves, got, c.FromRoot))
 	}
 	return nil
+}
+
+// blameEntries says which line of entries that do not hash to the root the
+// checkpoint vouches for was changed: each entry carries its predecessor's leaf
+// hash (prev), so a changed line breaks the link of the line after it.
+func blameEntries(items []Item, leaves [][]byte, got, want []byte) string {
+	for i := 1; i < len(items); i++ {
+		if prev := items[i].Prev; len(prev) > 0 && !bytes.Equal(prev, leaves[i-1]) {
+			return fmt.Sprintf("line %d or line %d was changed: the prev hash on line %d is not the hash of line %d", i, i+1, i+1, i)
+		}
+	}
+	return fmt.Sprintf("the entries hash to root %s, not to %s that the checkpoint vouches for: an entry was changed (the last line, as no prev link is broken)", b64(got), b64(want))
 }
 
 // checkReports rebuilds the report from the entries and compares it with the
 // bundle's, byte for byte.
-func checkReports(files map[string][]byte, rec *Record, opts Options) error {
+func checkReports(files map[string][]byte, rec *Record, opts Options) (*Report, error) {
 	r, err := Build(rec, opts)
 	if err != nil {
-		return bad(fileReportJSON, "cannot be rebuilt from the entries: %v", err)
+		return nil, bad(fileReportJSON, "cannot be rebuilt from the entries: %v", err)
 	}
-	js, err := marshal(r)
+	js, err := r.JSON()
 	if err != nil {
-		return bad(fileReportJSON, "%v", err)
+		return nil, bad(fileReportJSON, "%v", err)
 	}
 	if !bytes.Equal(js, files[fileReportJSON]) {
-		return bad(fileReportJSON, "is not the report the entries give (it was changed)")
+		return nil, bad(fileReportJSON, "is not the report the entries give (it was changed)")
 	}
 	page, err := HTML(r)
 	if err != nil || !bytes.Equal(page, files[fileReportHTML]) {
-		return bad(fileReportHTML, "is not the report the entries give (it was changed)")
+		return nil, bad(fileReportHTML, "is not the report the entries give (it was changed)")
 	}
-	return nil
+	return r, nil
 }
 
-// partialRecord is a record of the first entries of a log whose checkpoint commits
-// to more: the entries were proven one by one, the checkpoint is the log's.
-func partialRecord(production string, signed []byte, size uint64, root []byte, bodies [][]byte) (*Record, error) {
-	rec := &Record{Production: production, tree: ledger.NewTree(),
-		Checkpoint: Checkpoint{Origin: ledger.Origin(production), Size: size, RootHash: b64(root), Signed: string(signed)}}
-	for i, b := range bodies {
-		e, err := ledger.DecodeEntry(b)
-		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i, err)
-		}
-		rec.Entries = append(rec.Entries, Item{Entry: e, Body: b})
-		rec.tree.Append(b)
+// checkInclusion checks that the bundle proves each entry the report cites, and
+// each proof against the checkpoint. The tree of all entries was already checked;
+// the proofs serve whoever checks one cited entry without the others.
+func checkInclusion(files map[string][]byte, cited []uint64, leaves [][]byte, size uint64, root []byte) error {
+	var inc []InclusionProof
+	if err := unmarshal(files, fileInclusion, &inc); err != nil {
+		return err
 	}
-	return rec, nil
+	if len(inc) != len(cited) {
+		return bad(fileInclusion, "holds %d proofs, the report cites %d entries", len(inc), len(cited))
+	}
+	for k, p := range inc {
+		i := cited[k]
+		if p.Index != i {
+			return bad(fileInclusion, "proof %d is for entry %d, the report's cited entry %d is %d", k, p.Index, k, i)
+		}
+		if !bytes.Equal(p.LeafHash, leaves[i]) {
+			return bad(fileInclusion, "the leaf hash of entry %d is not the entry's", i)
+		}
+		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, i, size, leaves[i], p.Proof, root); err != nil {
+			return bad(fileInclusion, "the inclusion proof of entry %d does not verify against the checkpoint: %v", i, err)
+		}
+	}
+	return nil
 }
 
 // unzip reads every file of a bundle; a name that appears twice is refused, since a
@@ -237,26 +276,49 @@ func unzip(zipped []byte) (map[string][]byte, error) {
 	if err != nil {
 		return nil, bad("bundle", "not a zip file: %v", err)
 	}
-	files := map[string][]byte{}
+	seen := map[string]bool{}
 	for _, f := range zr.File {
-		if _, dup := files[f.Name]; dup {
+		if seen[f.Name] {
 			return nil, bad(f.Name, "appears twice in the bundle")
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, bad(f.Name, "%v", err)
+		seen[f.Name] = true
+	}
+	// The files inflate on all CPUs; the first one in the zip that fails is named.
+	data := make([][]byte, len(zr.File))
+	errs := make([]error, len(zr.File))
+	parallel(len(zr.File), 2, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			data[i], errs[i] = inflate(zr.File[i])
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxBundleFile+1))
-		if err == nil && len(b) > maxBundleFile {
-			err = fmt.Errorf("larger than %d bytes", maxBundleFile)
+	})
+	files := make(map[string][]byte, len(zr.File))
+	for i, f := range zr.File {
+		if errs[i] != nil {
+			return nil, bad(f.Name, "%v", errs[i])
 		}
-		rc.Close()
-		if err != nil {
-			return nil, bad(f.Name, "%v", err)
-		}
-		files[f.Name] = b
+		files[f.Name] = data[i]
 	}
 	return files, nil
+}
+
+// inflate reads one file of a bundle, up to maxBundleFile bytes.
+func inflate(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	// Room for the size the zip declares, within what its compressed size can
+	// inflate to (DEFLATE compresses 1032:1 at most).
+	room := min(f.UncompressedSize64, maxBundleFile, 1032*f.CompressedSize64+64)
+	buf := bytes.NewBuffer(make([]byte, 0, room+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(rc, maxBundleFile+1)); err != nil {
+		return nil, err
+	}
+	if buf.Len() > maxBundleFile {
+		return nil, fmt.Errorf("larger than %d bytes", maxBundleFile)
+	}
+	return buf.Bytes(), nil
 }
 
 // maxBundleFile bounds what one file of a bundle may inflate to.

@@ -61,7 +61,7 @@ func (b *builder) add(rule string, f Finding) {
 // findings files what entry it shows about the safeguards: refusals and flags as
 // failures, overrides and dismissals as bypasses, escalations as concerns nobody
 // answered, and notifications that reached nobody as safeguards never in place.
-func (b *builder) findings(it Item, p payload, actor *Person, cause *uint64) {
+func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 	f := Finding{Index: it.Index, Time: it.Time.In(b.w.loc), Outcome: Failed, Kind: it.Type}
 	acted := func(a *Person) {
 		if a != nil {
@@ -75,13 +75,11 @@ func (b *builder) findings(it Item, p payload, actor *Person, cause *uint64) {
 			}
 		}
 	}
-	var causeItem payload
-	var causeActor *Person
+	causeItem, causeActor, causeType := &noPayload, (*Person)(nil), it.Type
 	if cause != nil {
 		f.Index = *cause
 		f.Entries = []uint64{*cause, it.Index}
-		causeItem = b.payloads[*cause]
-		causeActor = b.actors[*cause]
+		causeItem, causeActor, causeType = b.cause.p, b.cause.actor, b.cause.typ
 	}
 	switch it.Type {
 	case "refused":
@@ -124,7 +122,7 @@ func (b *builder) findings(it Item, p payload, actor *Person, cause *uint64) {
 			return
 		}
 		f.Kind, f.Incident, f.Firearm, f.Lot = "incident", p.ID, p.Firearm, p.Lot
-		f.Summary = fmt.Sprintf("incident %s opened (%s) after %s by %s", p.ID, p.Kind, b.types[f.Index], nameOf(causeActor))
+		f.Summary = fmt.Sprintf("incident %s opened (%s) after %s by %s", p.ID, p.Kind, causeType, nameOf(causeActor))
 		acted(causeActor)
 		b.add(p.Rule, f)
 	case "handoff.cancel":
@@ -138,9 +136,12 @@ func (b *builder) findings(it Item, p payload, actor *Person, cause *uint64) {
 	}
 }
 
+// noPayload is the payload of no entry; it is only read.
+var noPayload payload
+
 // escalation files a concern that went unanswered past a deadline (level 2 and up),
 // and a level that reached nobody because no one holds the role it goes to.
-func (b *builder) escalation(it Item, p payload, f Finding) {
+func (b *builder) escalation(it *Item, p *payload, f Finding) {
 	f.Kind, f.Concern = "escalation", p.Concern
 	for _, id := range p.People {
 		f.People = append(f.People, Actor{Person: b.w.person(id), Part: "notified"})

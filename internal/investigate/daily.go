@@ -100,11 +100,17 @@ type flagEnd struct {
 func flagEnds(rec *Record, end time.Time) map[uint64]flagEnd {
 	raised := map[int]uint64{}
 	out := map[uint64]flagEnd{}
-	for _, it := range rec.Entries {
+	var p payload
+	for i := range rec.Entries {
+		it := &rec.Entries[i]
 		if !it.Time.Before(end) {
 			break
 		}
-		p := decodePayload(it.Payload)
+		if it.Type != "flag" && it.Type != "flag.lift" && it.Type != "flag.expire" {
+			continue
+		}
+		p = payload{}
+		decodeInto(&p, it.Payload)
 		switch it.Type {
 		case "flag":
 			raised[p.Flag] = it.Index

@@ -2,13 +2,14 @@ package investigate
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // describe says in words what entry it records, naming people as the roster names
 // them. It is the timeline's summary line; the entry itself stays the evidence.
-func (w *world) describe(it Item, p payload) string {
-	n := func(id string) string { return w.person(id).Name }
+func (w *world) describe(it *Item, p *payload) string {
+	n := w.name
 	ns := func(ids []string) string {
 		names := make([]string, len(ids))
 		for i, id := range ids {
@@ -43,16 +44,18 @@ func (w *world) describe(it Item, p payload) string {
 		return fmt.Sprintf("%d rounds of lot %s %s", p.Count, p.Lot, pastTense(it.Type))
 	case "ammo.reconcile":
 		return fmt.Sprintf("lot %s counted: %d rounds (expected %d)", p.Lot, p.Counted, p.Expected)
+	// The most frequent entries are worded without fmt: a long timeline is mostly
+	// them.
 	case "firearm.inspect":
-		return fmt.Sprintf("%s inspected, load %s", p.Firearm, loadWords(p.Load, p.Lot, p.Rounds))
+		return p.Firearm + " inspected, load " + loadWords(p.Load, p.Lot, p.Rounds)
 	case "firearm.handoff":
-		return fmt.Sprintf("%s handed to %s (awaiting their check)", p.Firearm, n(p.To))
+		return p.Firearm + " handed to " + n(p.To) + " (awaiting their check)"
 	case "firearm.accept":
-		return fmt.Sprintf("%s accepted; load seen: %s", p.Firearm, loadWords(p.LoadSeen, "", p.Rounds))
+		return p.Firearm + " accepted; load seen: " + loadWords(p.LoadSeen, "", p.Rounds)
 	case "firearm.refuse":
 		return fmt.Sprintf("%s refused by the receiver: %s", p.Firearm, p.Reason)
 	case "firearm.return":
-		return fmt.Sprintf("%s returned to the armory from %s", p.Firearm, n(p.From))
+		return p.Firearm + " returned to the armory from " + n(p.From)
 	case "firearm.discharge":
 		planned := "UNPLANNED"
 		if p.Planned {
@@ -70,11 +73,11 @@ func (w *world) describe(it Item, p payload) string {
 	case "break.start":
 		return fmt.Sprintf("%s break started", p.Kind)
 	case "concern.file":
-		return fmt.Sprintf("concern %s filed (%s, %s): %q", p.ID, p.Severity, p.Category, p.Text)
+		return "concern " + p.ID + " filed (" + p.Severity + ", " + p.Category + "): " + strconv.Quote(p.Text)
 	case "concern.ack":
-		return fmt.Sprintf("concern %s acknowledged: %s", p.Concern, p.Note)
+		return "concern " + p.Concern + " acknowledged: " + p.Note
 	case "concern.resolve":
-		return fmt.Sprintf("concern %s resolved: %s", p.Concern, p.Action)
+		return "concern " + p.Concern + " resolved: " + p.Action
 	case "concern.dismiss":
 		return fmt.Sprintf("concern %s DISMISSED: %s", p.Concern, p.Reason)
 	case "concern.reopen":
@@ -109,7 +112,7 @@ func (w *world) describe(it Item, p payload) string {
 	return it.Type
 }
 
-func escalationTo(p payload, ns func([]string) string) string {
+func escalationTo(p *payload, ns func([]string) string) string {
 	if len(p.People) == 0 {
 		return fmt.Sprintf("%s (nobody on record to notify)", strings.Join(p.Roles, ", "))
 	}
@@ -120,7 +123,7 @@ func loadWords(load, lot string, rounds int) string {
 	if load == "empty" || load == "" {
 		return orNone(load)
 	}
-	return fmt.Sprintf("%d %s%s", rounds, load, prefixed(" from lot ", lot))
+	return strconv.Itoa(rounds) + " " + load + prefixed(" from lot ", lot)
 }
 
 func certNote(until string) string { return prefixed(", armorer certification until ", until) }

@@ -22,7 +22,6 @@ func (b *builder) finish(state *rules.State) {
 	}
 	b.absences()
 	b.finishTraces()
-	b.finishOverrides()
 
 	rank := map[string]int{Held: 0, Absent: 1, Failed: 2, Bypassed: 3}
 	for _, sg := range safeguards {
@@ -93,20 +92,20 @@ func (b *builder) absences() {
 				Summary: fmt.Sprintf("no safety officer is named on the production: nobody may close incident %s, so the work it stopped cannot lawfully restart", id)})
 		}
 		if h, ok := b.firstRedHold(); ok {
-			b.add(rules.RiskRedHold, Finding{Outcome: Absent, Kind: "absent", Index: h, Time: b.times[h],
+			b.add(rules.RiskRedHold, Finding{Outcome: Absent, Kind: "absent", Index: h, Time: b.timeOf(h),
 				Summary: "no safety officer is named on the production: the hold placed when the risk turned red could only be lifted by a producer's override"})
 		}
 	}
 	armorers := w.withRole("armorer")
 	if len(armorers) == 0 && len(w.lots)+b.firearms > 0 {
-		b.add(rules.ArmorerCertified, Finding{Outcome: Absent, Kind: "absent", Index: *at, Time: b.times[*at],
+		b.add(rules.ArmorerCertified, Finding{Outcome: Absent, Kind: "absent", Index: *at, Time: b.timeOf(*at),
 			Summary: "firearms or ammunition are on record but no one on the production holds the armorer role"})
 	}
 	for _, id := range armorers {
 		ps := w.people[id]
-		end := b.times[*at].In(w.loc).Format("2006-01-02")
+		end := b.timeOf(*at).In(w.loc).Format("2006-01-02")
 		if ps.CertifiedUntil == "" || ps.CertifiedUntil < end {
-			b.add(rules.ArmorerCertified, Finding{Outcome: Absent, Kind: "absent", Index: *at, Time: b.times[*at],
+			b.add(rules.ArmorerCertified, Finding{Outcome: Absent, Kind: "absent", Index: *at, Time: b.timeOf(*at),
 				People:  []Actor{{Person: w.person(id), Part: "named"}},
 				Summary: fmt.Sprintf("%s holds the armorer role without an armorer certification valid on %s (on record: %s)", ps.Name, end, orNone(ps.CertifiedUntil))})
 		}

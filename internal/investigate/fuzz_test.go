@@ -55,7 +55,7 @@ func fuzzBundle(f *testing.F) (map[string][]byte, string, *Checked) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := Export(&buf, rec, skey, s.VerifierKey(), Options{}, map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}); err != nil {
+	if err := Export(&buf, rec, skey, s.VerifierKey(), Options{}, standInPDF); err != nil {
 		f.Fatal(err)
 	}
 	ck, err := VerifyBundle(buf.Bytes(), s.VerifierKey())
@@ -112,7 +112,7 @@ func checkVerdict(t *testing.T, ck *Checked, err error, want *Checked) {
 func FuzzVerifyBundle(f *testing.F) {
 	files, vkey, want := fuzzBundle(f)
 	f.Add(rezip(f, files))
-	for _, name := range []string{fileManifest, fileCheckpoint, entryFile(0)} {
+	for _, name := range []string{fileManifest, fileCheckpoint, fileEntries} {
 		broken := maps.Clone(files)
 		delete(broken, name)
 		f.Add(rezip(f, broken))
@@ -135,12 +135,15 @@ func FuzzVerifyBundleFile(f *testing.F) {
 	for _, name := range names {
 		f.Add(name, files[name])
 	}
-	f.Add(entryFile(0), bytes.Replace(files[entryFile(0)], []byte(`"`), []byte(` "`), 1))
+	f.Add(fileEntries, bytes.Replace(files[fileEntries], []byte(`"`), []byte(` "`), 1))
+	f.Add(fileEntries, bytes.Replace(files[fileEntries], []byte("\n"), nil, 1))
+	f.Add(fileEntries, append(slices.Clone(files[fileEntries]), files[fileEntries]...))
 	f.Add(fileCheckpoint, append(slices.Clone(files[fileCheckpoint]), "— other AAAAAAAA\n"...))
 	f.Add(fileInclusion, []byte(`[{"index":0,"leaf_hash":null,"proof":[[]]}]`))
 	f.Add(fileConsistency, []byte(`{"from_size":18446744073709551615,"to_size":1}`))
 	f.Add(fileManifest, []byte(`{"format":"coldset-evidence-bundle/1","entries":18446744073709551615}`))
-	f.Add("entries/99999999.json", []byte(`{}`))
+	f.Add(fileManifest, []byte(`{"format":"coldset-evidence-bundle/2","entries":18446744073709551615}`))
+	f.Add("entries/00000000.json", []byte(`{}`))
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
 		changed := maps.Clone(files)
 		changed[name] = content

@@ -49,9 +49,12 @@ var (
 	dailyTmpl  = template.Must(template.New("daily").Funcs(funcs).ParseFS(templateFS, "templates/header.html.tmpl", "templates/daily.html.tmpl"))
 )
 
-// WriteHTML writes the report as one self-contained, printable HTML page.
+// WriteHTML writes the report as one self-contained, printable HTML page. A timeline
+// too long to print is shortened to the entries the findings cite (see
+// printedTimeline), and a long list of concerns to those that need attention; the
+// page says so, and the JSON form holds them all.
 func (r *Report) WriteHTML(w io.Writer) error {
-	if err := reportTmpl.ExecuteTemplate(w, "report.html.tmpl", r); err != nil {
+	if err := reportTmpl.ExecuteTemplate(w, "report.html.tmpl", newReportPage(r)); err != nil {
 		return fmt.Errorf("report html: %w", err)
 	}
 	return nil

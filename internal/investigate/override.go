@@ -1,17 +1,15 @@
 package investigate
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 )
 
 // override records a person's decision to go on past a safeguard: a producer's hold
 // override, a concern dismissed, a training request denied. The reason is quoted as
 // it was typed.
-func (b *builder) override(it Item, p payload, actor *Person) {
+func (b *builder) override(it *Item, p *payload, actor *Person) {
 	var over string
 	switch it.Type {
 	case "hold.override":
@@ -32,7 +30,9 @@ func (b *builder) override(it Item, p payload, actor *Person) {
 	default:
 		return
 	}
-	o := Override{Kind: it.Type, Index: it.Index, Time: it.Time.In(b.w.loc), Reason: p.Reason, Over: over}
+	// Entries gains the decision's consequences (the hold lifted, the flag) as they
+	// are folded.
+	o := Override{Kind: it.Type, Index: it.Index, Entries: []uint64{it.Index}, Time: it.Time.In(b.w.loc), Reason: p.Reason, Over: over}
 	if actor != nil {
 		o.By = *actor
 	}
@@ -45,19 +45,18 @@ type request struct {
 	by string
 }
 
-// finishOverrides cites each decision's consequences (the hold lifted, the flag).
-func (b *builder) finishOverrides() {
-	for idx, i := range b.overrides {
-		b.rep.Overrides[i].Entries = append([]uint64{idx}, b.follows[idx]...)
-	}
-}
-
 // incidentPeriod ends the period of an incident report when the incident was closed
 // (or at the checkpoint while it is open), unless the caller chose an end.
 func incidentPeriod(rec *Record, opts *Options) error {
 	found := false
-	for _, it := range rec.Entries {
-		p := decodePayload(it.Payload)
+	var p payload
+	for i := range rec.Entries {
+		it := &rec.Entries[i]
+		if !strings.HasPrefix(it.Type, "incident.") {
+			continue
+		}
+		p = payload{}
+		decodeInto(&p, it.Payload)
 		switch {
 		case (it.Type == "incident.open" || it.Type == "incident.report") && p.ID == opts.Incident:
 			found = true
@@ -73,7 +72,3 @@ func incidentPeriod(rec *Record, opts *Options) error {
 
 // ErrNotFound reports an incident, production or entry the record does not hold.
 var ErrNotFound = errors.New("not found")
-
-func sortBy[T any, K cmp.Ordered](xs []T, key func(T) K) {
-	slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
-}

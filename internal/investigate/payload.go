@@ -82,20 +82,26 @@ type payload struct {
 	Reasons []string        `json:"reasons"`
 	By      string          `json:"by"`
 	Level   int             `json:"level"`
+
+	inner *payload // the decoded With, once asked for
 }
 
 // decodePayload reads a payload; a payload that does not decode reads as empty, so
 // that the entry still shows in the timeline by its type.
 func decodePayload(raw json.RawMessage) payload {
 	var p payload
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, &p)
-	}
+	decodeInto(&p, raw)
 	return p
 }
 
 // with returns the attempted action's input of a refusal.
-func (p payload) with() payload { return decodePayload(p.With) }
+func (p *payload) with() *payload {
+	if p.inner == nil {
+		p.inner = new(payload)
+		decodeInto(p.inner, p.With)
+	}
+	return p.inner
+}
 
 // Event types the rules emit in consequence of an action or a deadline
 // (rules/events.go). They carry no actor: coldset did them.

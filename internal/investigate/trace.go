@@ -44,7 +44,7 @@ type Discrepancy struct {
 // trace folds the entries about lots, concerns and incidents. It runs on every entry
 // up to the period's end, so that a lot received before the period still shows
 // where it came from.
-func (b *builder) trace(it Item, p payload, actor *Person, cause *uint64, in bool) {
+func (b *builder) trace(it *Item, p *payload, actor *Person, cause *uint64, in bool) {
 	w := b.w
 	lotID := p.Lot
 	if it.Type == "refused" {
@@ -62,13 +62,14 @@ func (b *builder) trace(it Item, p payload, actor *Person, cause *uint64, in boo
 	}
 	switch it.Type {
 	case "training.request":
-		b.requests[p.ID] = request{payload: p, by: it.Actor}
+		b.requests[p.ID] = request{payload: *p, by: it.Actor}
 	case "concern.file":
 		c := &Concern{ID: p.ID, Category: p.Category, Severity: p.Severity, Text: p.Text, Filed: it.Index, At: it.Time.In(w.loc), Status: "open", Entries: []uint64{it.Index}}
 		if !p.Anonymous {
 			c.Reporter = actor
 		}
 		w.concerns[p.ID] = c
+		w.filed = append(w.filed, c)
 	case "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", "escalation":
 		if c, ok := w.concerns[p.Concern]; ok {
 			c.Entries = append(c.Entries, it.Index)
@@ -98,7 +99,7 @@ func (b *builder) trace(it Item, p payload, actor *Person, cause *uint64, in boo
 }
 
 // lotStep adds entry it to lot l's trace and notes what is wrong with it.
-func (b *builder) lotStep(l *Lot, it Item, p payload, actor *Person) {
+func (b *builder) lotStep(l *Lot, it *Item, p *payload, actor *Person) {
 	s := LotStep{Index: it.Index, Time: it.Time.In(b.w.loc), Type: it.Type, By: actor, Summary: b.w.describe(it, p)}
 	bad := func(format string, args ...any) {
 		l.Discrepancies = append(l.Discrepancies, Discrepancy{Index: it.Index, Text: fmt.Sprintf(format, args...)})
@@ -156,10 +157,12 @@ func (b *builder) finishTraces() {
 	for _, id := range w.incOrder {
 		r.Incidents = append(r.Incidents, *w.incidents[id])
 	}
-	for _, c := range w.concerns {
-		r.Concerns = append(r.Concerns, *c)
+	r.Concerns = make([]Concern, 0, len(w.concerns))
+	for _, c := range w.filed {
+		if w.concerns[c.ID] == c { // not filed again under the same id since
+			r.Concerns = append(r.Concerns, *c)
+		}
 	}
-	sortBy(r.Concerns, func(c Concern) uint64 { return c.Filed })
 }
 
 func missing(supplier, receipt string) string {

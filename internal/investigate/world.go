@@ -16,9 +16,14 @@ type world struct {
 	lots       map[string]*Lot
 	lotOrder   []string
 	concerns   map[string]*Concern
+	filed      []*Concern // concerns in the order they were filed, each id's last one counting
 	incidents  map[string]*Incident
 	incOrder   []string
 	redHold    *holdState // the risk-red-hold currently placed, if any
+
+	// actors holds who each actor is now, shared by everything that cites them until
+	// their roles change; nothing a report holds is changed once made.
+	actors map[string]*Person
 }
 
 type personState struct {
@@ -40,7 +45,16 @@ func newWorld() *world {
 		lots:      map[string]*Lot{},
 		concerns:  map[string]*Concern{},
 		incidents: map[string]*Incident{},
+		actors:    map[string]*Person{},
 	}
+}
+
+// name is what id is called at this point of the log.
+func (w *world) name(id string) string {
+	if p, ok := w.people[id]; ok {
+		return p.Name
+	}
+	return id
 }
 
 // person returns who id was at this point of the log, roles included; unknown ids
@@ -54,11 +68,16 @@ func (w *world) person(id string) Person {
 
 // actor is who did entry it: nil for coldset itself, "anonymous" for an anonymous
 // reporter.
-func (w *world) actor(it Item, p payload) *Person {
+func (w *world) actor(it *Item, p *payload) *Person {
 	switch {
 	case it.Actor != "":
-		a := w.person(it.Actor)
-		return &a
+		a, ok := w.actors[it.Actor]
+		if !ok {
+			p := w.person(it.Actor)
+			a = &p
+			w.actors[it.Actor] = a
+		}
+		return a
 	case it.Type == "concern.file" && p.Anonymous, it.Type == "concern.reopen":
 		return &Person{Name: "anonymous reporter"}
 	case consequenceTypes[it.Type]:
@@ -81,7 +100,7 @@ func (w *world) withRole(role string) []string {
 
 // apply folds the facts the investigation tracks about people and the production.
 // Lots, concerns and incidents are folded by the trace builders.
-func (w *world) apply(it Item, p payload) {
+func (w *world) apply(it *Item, p *payload) {
 	switch it.Type {
 	case "production.create":
 		w.production = Production{ID: p.ID, Name: p.Name, Timezone: p.Timezone}
@@ -89,6 +108,7 @@ func (w *world) apply(it Item, p payload) {
 			w.loc = loc
 		}
 	case "person.add":
+		delete(w.actors, p.ID)
 		if _, ok := w.people[p.ID]; !ok {
 			w.order = append(w.order, p.ID)
 		}
@@ -97,6 +117,7 @@ func (w *world) apply(it Item, p payload) {
 			Department: p.Department, DepartmentHead: p.DepartmentHead, CertifiedUntil: p.CertifiedUntil,
 		}
 	case "person.roles":
+		delete(w.actors, p.Person)
 		if ps, ok := w.people[p.Person]; ok {
 			ps.Roles = slices.Clone(p.Roles)
 		}

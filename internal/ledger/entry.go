@@ -50,8 +50,13 @@ func (e Entry) Encode() ([]byte, error) {
 }
 
 // DecodeEntry parses a stored body. It does not check that the body is canonical;
-// verification compares hashes of the stored bytes, not of a re-encoding.
+// verification compares hashes of the stored bytes, not of a re-encoding. Bodies in
+// the layout Encode writes are read without reflection (decodeCanonical), any other
+// by json.Unmarshal; both give the same Entry.
 func DecodeEntry(body []byte) (Entry, error) {
+	if e, ok := decodeCanonical(body); ok {
+		return e, nil
+	}
 	var e Entry
 	if err := json.Unmarshal(body, &e); err != nil {
 		return Entry{}, fmt.Errorf("decode entry: %w", err)

@@ -107,3 +107,23 @@ func mustKey(tb testing.TB) string {
 	}
 	return skey
 }
+
+// FuzzDecodeEntry feeds arbitrary bodies to DecodeEntry, which reads every stored
+// entry when a production is opened or loaded. Its reflection-free path for the
+// layout Encode writes must decode exactly what json.Unmarshal decodes, fail where
+// it fails, and take every canonical encoding of a plain entry.
+func FuzzDecodeEntry(f *testing.F) {
+	for _, e := range canonicalEntries() {
+		body, err := e.Encode()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
+	}
+	for _, c := range decodeCases {
+		f.Add([]byte(c.body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkDecodeAgrees(t, body)
+	})
+}

@@ -2,9 +2,11 @@ package ledger
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"coldset/internal/store"
 )
@@ -78,24 +80,8 @@ func (l *Log) catchUp(ctx context.Context) error {
 	if cp.Size < l.size {
 		return l.markStale(fmt.Errorf("stored checkpoint size %d is below the %d entries already committed", cp.Size, l.size))
 	}
-	for from := l.size; from < cp.Size; {
-		to := min(from+readChunk, cp.Size)
-		rows, err := l.st.Entries(ctx, l.production, from, to)
-		if err != nil {
-			return l.markStale(fmt.Errorf("read entries %d..%d: %w", from, to, err))
-		}
-		for i, r := range rows {
-			if want := from + uint64(i); r.Index != want {
-				return l.markStale(fmt.Errorf("entry %d is missing from the store", want))
-			}
-			if err := l.foldStored(r); err != nil {
-				return l.markStale(err)
-			}
-		}
-		if uint64(len(rows)) != to-from {
-			return l.markStale(fmt.Errorf("entry %d is missing from the store", from+uint64(len(rows))))
-		}
-		from = to
+	if err := l.readStored(ctx, cp.Size); err != nil {
+		return l.markStale(err)
 	}
 	if root := l.tree.Root(); !bytes.Equal(root, cp.Hash) {
 		return l.markStale(fmt.Errorf("stored entries do not match the checkpoint at size %d: run coldset verify", cp.Size))
@@ -104,16 +90,53 @@ func (l *Log) catchUp(ctx context.Context) error {
 	return nil
 }
 
-// foldStored adds a stored row to the tree and, unless the folder is stateless, to the
-// folder.
-func (l *Log) foldStored(r store.Entry) error {
-	l.tree.Append(r.Body)
-	if l.stateless {
+// readStored adds the stored entries from l.size up to end to the tree and, unless
+// the folder is stateless, folds them. Reading the store, and hashing and decoding
+// what was read, run ahead on their own goroutines; this one only folds, in order.
+func (l *Log) readStored(ctx context.Context, end uint64) error {
+	if l.size >= end {
 		return nil
 	}
-	e, err := DecodeEntry(r.Body)
-	if err != nil {
-		return fmt.Errorf("entry %d: %w", r.Index, err)
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait() // the pipeline touches nothing of l's, but must not outlive the call
+	}()
+	l.tree.grow(end) // end is the size of a checkpoint signed by the deployment's key
+	next := l.size
+	for c := range prepareAhead(ctx, readAhead(ctx, l.st, l.production, l.size, end, &wg), l.stateless, &wg) {
+		if c.err != nil {
+			return c.err
+		}
+		for i, r := range c.rows {
+			if want := c.from + uint64(i); r.Index != want {
+				return fmt.Errorf("entry %d is missing from the store", want)
+			}
+			if !l.stateless {
+				if err := l.foldStored(r, c.entries[i], c.bad[i]); err != nil {
+					return err
+				}
+			}
+		}
+		if uint64(len(c.rows)) != c.to-c.from {
+			return fmt.Errorf("entry %d is missing from the store", c.from+uint64(len(c.rows)))
+		}
+		l.tree.appendLeaves(c.leaves)
+		next = c.to
+	}
+	if next != end {
+		// The pipeline stops early only when ctx ends.
+		return fmt.Errorf("read entries %d..%d: %w", next, end, cmp.Or(context.Cause(ctx), context.Canceled))
+	}
+	return nil
+}
+
+// foldStored folds a stored row, decoded as e (or failed to decode with decodeErr),
+// into the folder.
+func (l *Log) foldStored(r store.Entry, e Entry, decodeErr error) error {
+	if decodeErr != nil {
+		return fmt.Errorf("entry %d: %w", r.Index, decodeErr)
 	}
 	if e.Production != l.production || e.Index != r.Index {
 		return fmt.Errorf("entry %d: body is entry %s/%d", r.Index, e.Production, e.Index)

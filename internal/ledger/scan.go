@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -18,40 +19,55 @@ import (
 // and the chain of prev hashes between rows, and builds the tree over them. It stops
 // at the first row that fails and returns it as a Mismatch, with the tree over the
 // rows before it, and the first broken link of the chain before that row, if any.
-func scan(ctx context.Context, st store.Store, production string) (*Tree, *Mismatch, *chainBreak, error) {
+// signed is the size of a checkpoint the deployment signed (0 if none): the tree is
+// made that large at once.
+func scan(ctx context.Context, st store.Store, production string, signed uint64) (*Tree, *Mismatch, *chainBreak, error) {
 	size, err := st.Size(ctx, production)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("verify %s: size: %w", production, err)
 	}
 	quoted, _ := json.Marshal(production)
 	tree := NewTree()
+	tree.grow(min(size, signed))
 	var brk *chainBreak
-	for from := uint64(0); from < size; from += readChunk {
-		to := min(from+readChunk, size)
-		rows, err := st.Entries(ctx, production, from, to)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("verify %s: read entries %d..%d: %w", production, from, to, err)
+	// The next range is read while this one is checked and hashed.
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	next := uint64(0)
+	for c := range readAhead(ctx, st, production, 0, size, &wg) {
+		if c.err != nil {
+			return nil, nil, nil, fmt.Errorf("verify %s: %w", production, c.err)
 		}
 		var prev *hash
-		if from > 0 {
-			h := tree.leaf(from - 1)
+		if c.from > 0 {
+			h := tree.leaf(c.from - 1)
 			prev = &h
 		}
-		leaves, bad, b := checkRows(production, quoted, from, rows, prev)
+		leaves, bad, b := checkRows(production, quoted, c.from, c.rows, prev)
 		if brk == nil {
 			brk = b
 		}
-		for _, h := range leaves {
-			tree.AppendLeafHash(h[:])
-		}
+		// Past the signed size, room for twice what was read, up to the size: the size
+		// alone, read from a store that may have been tampered with, could be anything.
+		tree.grow(min(size, 2*c.to))
+		tree.appendLeaves(leaves)
 		if bad != nil {
 			return tree, bad, brk, nil
 		}
-		if got := uint64(len(rows)); got != to-from {
+		if got := uint64(len(c.rows)); got != c.to-c.from {
 			// checkRows saw no gap in what it got, so the missing rows are at the end.
-			return tree, &Mismatch{Production: production, Index: from + got, HasIndex: true,
+			return tree, &Mismatch{Production: production, Index: c.from + got, HasIndex: true,
 				Reason: "entry is missing from the store"}, brk, nil
 		}
+		next = c.to
+	}
+	if next != size {
+		// Reading ahead stops early only when ctx ends.
+		return nil, nil, nil, fmt.Errorf("verify %s: read entries %d..%d: %w", production, next, size, cmp.Or(context.Cause(ctx), context.Canceled))
 	}
 	return tree, nil, brk, nil
 }
@@ -75,7 +91,7 @@ func checkRows(production string, quoted []byte, from uint64, rows []store.Entry
 			var before *hash // leaf hash of the row before row i
 			switch {
 			case lo > 0:
-				h := hash(LeafHash(rows[lo-1].Body))
+				h := leafHash(rows[lo-1].Body)
 				before = &h
 			case prev != nil:
 				before = prev
@@ -89,7 +105,7 @@ func checkRows(production string, quoted []byte, from uint64, rows []store.Entry
 					return // rows after the first bad one are not used
 				}
 				broken[i] = !ok
-				leaves[i] = hash(LeafHash(rows[i].Body))
+				leaves[i] = leafHash(rows[i].Body)
 				before = &leaves[i]
 			}
 		})

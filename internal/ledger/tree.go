@@ -1,20 +1,53 @@
 package ledger
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// hasher is the RFC 6962 SHA-256 tree hasher every coldset log uses.
+// hasher is the RFC 6962 SHA-256 tree hasher every coldset log uses. The tree's own
+// hot paths hash with leafHash and nodeHash instead, which give the same bytes
+// without allocating.
 var hasher = rfc6962.DefaultHasher
 
-var rangeFactory = &compact.RangeFactory{Hash: hasher.HashChildren}
+// RFC 6962 section 2.1: the byte before a leaf's data and before a pair of child hashes.
+const (
+	leafPrefix = 0
+	nodePrefix = 1
+)
 
 // LeafHash returns the RFC 6962 leaf hash of a stored entry body.
-func LeafHash(body []byte) []byte { return hasher.HashLeaf(body) }
+func LeafHash(body []byte) []byte {
+	h := leafHash(body)
+	return h[:]
+}
+
+// leafHash is LeafHash by value. The digest stays on the stack, and the body is
+// hashed where it lies rather than copied behind the prefix byte.
+func leafHash(body []byte) hash {
+	d := sha256.New()
+	d.Write([]byte{leafPrefix})
+	d.Write(body)
+	var h hash
+	d.Sum(h[:0])
+	return h
+}
+
+// nodeHash is the RFC 6962 hash of an inner node from its children's hashes.
+func nodeHash(left, right *hash) hash {
+	var buf [1 + 2*sha256.Size]byte
+	buf[0] = nodePrefix
+	copy(buf[1:], left[:])
+	copy(buf[1+sha256.Size:], right[:])
+	return sha256.Sum256(buf[:])
+}
 
 // hash is one node hash; nodes are kept by value so a level is one flat allocation.
 type hash = [32]byte
@@ -22,37 +55,102 @@ type hash = [32]byte
 // Tree is an RFC 6962 Merkle tree held in memory. It keeps the hash of every complete
 // subtree, level by level (levels[k][i] covers leaves [i<<k, (i+1)<<k)), about 64 bytes
 // per leaf, so the root at any earlier size and every proof are O(log n) lookups.
+// Level k always holds size>>k nodes: each appended leaf that completes a pair
+// completes its parent, and so on up. Levels above the root may be present and empty.
 // A Tree is not safe for concurrent use; Log guards its own.
 type Tree struct {
 	levels [][]hash
-	rng    *compact.Range // the right edge, for appending
 }
 
 // NewTree returns an empty tree.
-func NewTree() *Tree { return &Tree{rng: rangeFactory.NewEmptyRange(0)} }
+func NewTree() *Tree { return &Tree{} }
 
 // Size returns the number of leaves.
-func (t *Tree) Size() uint64 { return t.rng.End() }
+func (t *Tree) Size() uint64 {
+	if len(t.levels) == 0 {
+		return 0
+	}
+	return uint64(len(t.levels[0]))
+}
 
 // Append adds the leaf for an entry body.
-func (t *Tree) Append(body []byte) { t.AppendLeafHash(LeafHash(body)) }
+func (t *Tree) Append(body []byte) { t.appendLeaves([]hash{leafHash(body)}) }
 
 // AppendLeafHash adds a leaf by its leaf hash.
 func (t *Tree) AppendLeafHash(leaf []byte) {
-	// The compact range reports every node it completes, lowest level first; those are
-	// exactly the new complete subtrees.
-	err := t.rng.Append(leaf, func(id compact.NodeID, h []byte) {
-		if int(id.Level) == len(t.levels) {
+	if len(leaf) != len(hash{}) {
+		panic(fmt.Sprintf("ledger: leaf hash of %d bytes", len(leaf)))
+	}
+	t.appendLeaves([]hash{hash(leaf)})
+}
+
+// grow makes room for the tree to reach size leaves without reallocating a level on
+// the way: a rebuild knows how many it will read, and growing a million leaves by
+// appending would copy each level several times over. A level that must grow for a
+// few more leaves (a catch-up of a few entries) grows by a quarter at least, as
+// append would, so that repeated catch-ups do not copy it every time.
+func (t *Tree) grow(size uint64) {
+	for k := 0; size>>uint(k) > 0; k++ {
+		if k == len(t.levels) {
+			t.levels = append(t.levels, nil) // empty levels on top are allowed
+		}
+		lv := t.levels[k]
+		if n := int(size >> uint(k)); n > cap(lv) {
+			n = max(n, cap(lv)+cap(lv)/4)
+			t.levels[k] = slices.Grow(lv, n-len(lv))
+		}
+	}
+}
+
+// parallelNodes is the number of new nodes on one level from which appendLeaves
+// splits their hashing among the CPUs; below it the goroutines cost more than they
+// save.
+const parallelNodes = 4096
+
+// appendLeaves adds leaves by their leaf hashes, then every inner node they complete,
+// level by level. A level's new nodes depend only on the level below, so when a
+// rebuild appends many leaves at once they are hashed in parallel.
+func (t *Tree) appendLeaves(leaves []hash) {
+	if len(leaves) == 0 {
+		return
+	}
+	if len(t.levels) == 0 {
+		t.levels = append(t.levels, nil)
+	}
+	t.levels[0] = append(t.levels[0], leaves...)
+	for k := 0; len(t.levels[k]) > 1; k++ {
+		if k+1 == len(t.levels) {
 			t.levels = append(t.levels, nil)
 		}
-		lv := t.levels[id.Level]
-		if uint64(len(lv)) != id.Index {
-			panic(fmt.Sprintf("ledger: tree node %d/%d out of order (level has %d)", id.Level, id.Index, len(lv)))
+		below, lv := t.levels[k], t.levels[k+1]
+		have, want := len(lv), len(below)/2
+		if have == want {
+			break // nothing above changes either
 		}
-		t.levels[id.Level] = append(lv, hash(h))
-	})
-	if err != nil {
-		panic("ledger: append to compact range: " + err.Error())
+		lv = append(lv, make([]hash, want-have)...)
+		hashPairs(lv[have:want], below[2*have:2*want])
+		t.levels[k+1] = lv
+	}
+}
+
+// hashPairs sets out[i] to the parent of below[2i] and below[2i+1].
+func hashPairs(out, below []hash) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(out) < parallelNodes || workers < 2 {
+		hashPairRange(out, below, 0, len(out))
+		return
+	}
+	per := (len(out) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(out); lo += per {
+		wg.Go(func() { hashPairRange(out, below, lo, min(lo+per, len(out))) })
+	}
+	wg.Wait()
+}
+
+func hashPairRange(out, below []hash, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		out[i] = nodeHash(&below[2*i], &below[2*i+1])
 	}
 }
 
@@ -68,12 +166,6 @@ func (t *Tree) Truncate(size uint64) error {
 	for len(t.levels) > 0 && len(t.levels[len(t.levels)-1]) == 0 {
 		t.levels = t.levels[:len(t.levels)-1]
 	}
-	ids := compact.RangeNodes(0, size, nil)
-	rng, err := rangeFactory.NewRange(0, size, t.nodes(ids))
-	if err != nil {
-		return fmt.Errorf("truncate tree to %d: %w", size, err)
-	}
-	t.rng = rng
 	return nil
 }
 
@@ -94,12 +186,13 @@ func (t *Tree) RootAt(size uint64) ([]byte, error) {
 	if size == 0 {
 		return hasher.EmptyRoot(), nil
 	}
-	hs := t.nodes(compact.RangeNodes(0, size, nil))
-	root := hs[len(hs)-1]
-	for i := len(hs) - 2; i >= 0; i-- {
-		root = hasher.HashChildren(hs[i], root)
+	ids := compact.RangeNodes(0, size, nil)
+	last := ids[len(ids)-1]
+	root := t.levels[last.Level][last.Index]
+	for i := len(ids) - 2; i >= 0; i-- {
+		root = nodeHash(&t.levels[ids[i].Level][ids[i].Index], &root)
 	}
-	return root, nil
+	return root[:], nil
 }
 
 // InclusionProof returns the RFC 6962 proof that leaf index is in the tree of the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/merkle/testonly"
@@ -119,5 +120,66 @@ func TestTreeTruncate(t *testing.T) {
 	}
 	if err := tree.Truncate(38); err == nil {
 		t.Error("truncate past the size: got nil error")
+	}
+}
+
+// TestTreeBulkAppendMatchesUpstream appends leaves many at once, as a rebuild does
+// (hashing each level's new nodes in parallel past a few thousand), and one by one,
+// and compares every root with the upstream library's compact range.
+func TestTreeBulkAppendMatchesUpstream(t *testing.T) {
+	const n = 20_000
+	leaves := make([][32]byte, n)
+	for i := range leaves {
+		leaves[i] = [32]byte(rfc6962.DefaultHasher.HashLeaf(leafBody(uint64(i))))
+	}
+	rf := &compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
+	rng := rf.NewEmptyRange(0)
+	upstream := make([][]byte, n+1) // root at each size
+	upstream[0] = rfc6962.DefaultHasher.EmptyRoot()
+	for i := range leaves {
+		if err := rng.Append(leaves[i][:], nil); err != nil {
+			t.Fatal(err)
+		}
+		root, err := rng.GetRootHash(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		upstream[i+1] = root
+	}
+	one := ledger.NewTree()
+	for i := range leaves {
+		one.AppendLeafHash(leaves[i][:])
+	}
+	bulk := ledger.NewTree()
+	bulk.Grow(n / 3) // room for some, as a rebuild makes for all
+	// Ranges of every shape: single leaves, odd and even, some ending on a subtree.
+	for _, cut := range []int{1, 3, 8, 9000, 9001, 17_000, n} {
+		bulk.AppendLeaves(leaves[bulk.Size():cut])
+		if got := bulk.Root(); !bytes.Equal(got, upstream[cut]) {
+			t.Fatalf("root after appending up to %d at once: got %x, want %x", cut, got, upstream[cut])
+		}
+	}
+	for size := uint64(0); size <= n; size += 1 + size/7 {
+		a, _ := bulk.RootAt(size)
+		b, _ := one.RootAt(size)
+		if !bytes.Equal(a, upstream[size]) || !bytes.Equal(b, upstream[size]) {
+			t.Fatalf("RootAt(%d): bulk %x, one by one %x, upstream %x", size, a, b, upstream[size])
+		}
+	}
+	if err := bulk.Truncate(12_345); err != nil {
+		t.Fatal(err)
+	}
+	bulk.AppendLeaves(leaves[12_345:])
+	if got := bulk.Root(); !bytes.Equal(got, upstream[n]) {
+		t.Fatalf("root after truncating and appending again: got %x, want %x", got, upstream[n])
+	}
+}
+
+func TestLeafHashMatchesUpstream(t *testing.T) {
+	for _, n := range []int{0, 1, 55, 56, 64, 1022, 1023, 1024, 1025, 5000} {
+		body := bytes.Repeat([]byte{'x'}, n)
+		if got, want := ledger.LeafHash(body), rfc6962.DefaultHasher.HashLeaf(body); !bytes.Equal(got, want) {
+			t.Errorf("leaf hash of %d bytes: got %x, want %x", n, got, want)
+		}
 	}
 }

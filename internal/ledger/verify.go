@@ -56,7 +56,7 @@ type Verified struct {
 // changed one hashed to. Only a change to the log's last entry, which nothing records
 // yet, is named by its batch alone.
 func Verify(ctx context.Context, st store.Store, v note.Verifier, production string, saved []byte) (Verified, error) {
-	tree, rowBad, brk, err := scan(ctx, st, production)
+	tree, rowBad, brk, err := scan(ctx, st, production, signedSize(ctx, st, v, production))
 	if err != nil {
 		return Verified{}, err
 	}
@@ -106,6 +106,20 @@ func Verify(ctx context.Context, st store.Store, v note.Verifier, production str
 		return vf, m
 	}
 	return vf, nil
+}
+
+// signedSize returns the size of production's latest stored checkpoint if the
+// deployment's key signed it, else 0. It only tells scan how large a tree to make
+// room for; Verify checks the checkpoint itself afterwards.
+func signedSize(ctx context.Context, st store.Store, v note.Verifier, production string) uint64 {
+	signed, err := st.Checkpoint(ctx, production)
+	if err != nil {
+		return 0
+	}
+	if p, cp, err := OpenCheckpoint(signed, v); err == nil && p == production {
+		return cp.Size
+	}
+	return 0
 }
 
 // openStored checks a checkpoint read from the store.

@@ -85,6 +85,11 @@ func TestVerifyNamesFirstBadIndex(t *testing.T) {
 		{"entry added past the checkpoint", func(t *testing.T, st *faultStore) {
 			st.exec(t, "INSERT INTO entries (production, idx, body) SELECT production, 10, body FROM entries WHERE production = 'p1' AND idx = 9")
 		}, 10},
+		{"entry added far past the checkpoint", func(t *testing.T, st *faultStore) {
+			// The size the store reports is then about 2^40: verification must not make
+			// room for that many leaves.
+			st.exec(t, "INSERT INTO entries (production, idx, body) SELECT production, 1 << 40, body FROM entries WHERE production = 'p1' AND idx = 9")
+		}, 10},
 		{"prev of an entry changed", func(t *testing.T, st *faultStore) {
 			// Entry 7's checkpoint proves it unchanged, so the changed link is 8's.
 			editBody(t, st, 8, func(b []byte) []byte {

@@ -67,57 +67,184 @@ func (l *Log) Do(ctx context.Context, decide func(f Folder, next uint64) ([]Entr
 	return res.first, res.err
 }
 
-// run is the writer goroutine: it takes every Do call that is waiting and commits
-// them as one batch.
+// Gathering. After answering a batch the writer would otherwise take only the Do
+// calls already waiting: the callers it just answered have not called again yet, so
+// with W callers each calling in a loop, batches alternate between a few calls and
+// nearly all, about W/2 on average. So the writer waits a little for the callers it
+// answered, as many as were in flight when the last batch committed, deciding each
+// call as it arrives, and commits when all are in or after gatherMax. Callers that
+// do not come back (an HTTP handler returns to its client) would make every batch
+// wait the full time; after such a wait the writer stops waiting for a number of
+// batches that doubles with each one, up to gatherBackoffMax.
+const (
+	// gatherMax bounds the wait for callers, and it is also bounded by the duration of
+	// the last commit, so that waiting can at most halve throughput while full batches
+	// nearly double it.
+	gatherMax = time.Millisecond
+	// gatherBackoffMax bounds how many batches skip waiting after a wait that timed out.
+	gatherBackoffMax = 64
+)
+
+// run is the writer goroutine: it takes the Do calls that are waiting, gathers the
+// callers it expects back, and commits them all as one batch.
 func (l *Log) run() {
 	defer close(l.done)
+	var (
+		carry      []*request    // taken while the last batch committed
+		want       int           // calls expected in the next batch
+		lastCommit time.Duration // how long the last batch took to commit
+		backoff    int           // batches that skip gathering after a wait timed out
+		skip       int           // batches left to skip
+	)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
-		var batch []*request
-		select {
-		case r := <-l.reqs:
-			batch = append(batch, r)
-		case <-l.quit:
-			return
-		}
-	drain:
-		for len(batch) < maxBatch {
+		batch := carry
+		carry = nil
+		if len(batch) == 0 {
 			select {
 			case r := <-l.reqs:
 				batch = append(batch, r)
-			default:
-				break drain
+			case <-l.quit:
+				return
 			}
 		}
-		l.commit(batch)
+		if skip > 0 {
+			skip--
+			want = 0
+		}
+		var timedOut bool
+		batch, timedOut, lastCommit = l.gather(batch, min(want, maxBatch), min(gatherMax, lastCommit), timer)
+		if timedOut {
+			backoff = min(max(2*backoff, 1), gatherBackoffMax)
+			skip = backoff
+		} else if want > 1 {
+			backoff = 0
+		}
+		// Take the calls that arrived meanwhile before answering: they and the calls
+		// answered now are the callers in flight, who will make up the next batch.
+		carry = l.drain(carry)
+		want = len(batch) + len(carry)
 		for _, r := range batch {
 			r.reply <- result{first: r.first, err: r.err}
 		}
 	}
 }
 
-// commit decides and appends one batch, setting each request's first index or error.
-func (l *Log) commit(batch []*request) {
+// gather decides the calls in batch, takes and decides more as they arrive until it
+// holds want calls or wait has passed, and commits them. It reports whether it
+// stopped waiting because wait passed, and how long the commit took.
+func (l *Log) gather(batch []*request, want int, wait time.Duration, timer *time.Timer) (_ []*request, timedOut bool, took time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	p := pending{next: l.size, ok: l.stale == nil}
+	for _, r := range batch {
+		l.prepare(&p, r)
+	}
+	batch = l.drainInto(batch, &p)
+	if len(batch) < want && wait > 0 {
+		timer.Reset(wait)
+	gathering:
+		for len(batch) < want {
+			select {
+			case r := <-l.reqs:
+				batch = append(batch, r)
+				l.prepare(&p, r)
+			case <-timer.C:
+				timedOut = true
+				break gathering
+			case <-l.quit:
+				break gathering
+			}
+		}
+		timer.Stop()
+		batch = l.drainInto(batch, &p)
+	}
+	start := time.Now()
+	l.commit(batch, p)
+	return batch, timedOut, time.Since(start)
+}
+
+// drainInto takes the calls already waiting, up to maxBatch in all, deciding each.
+func (l *Log) drainInto(batch []*request, p *pending) []*request {
+	for len(batch) < maxBatch {
+		select {
+		case r := <-l.reqs:
+			batch = append(batch, r)
+			l.prepare(p, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// drain takes the calls already waiting, up to maxBatch, without deciding them.
+func (l *Log) drain(batch []*request) []*request {
+	for len(batch) < maxBatch {
+		select {
+		case r := <-l.reqs:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// pending is a batch decided call by call as its calls arrive.
+type pending struct {
+	next   uint64   // the index the next call's first entry gets
+	bodies [][]byte // the entries of the calls decided so far
+	ok     bool     // false once a fold failed or the log was stale: commit decides again
+}
+
+// prepare decides r on top of the calls decided so far, unless deciding has stopped.
+func (l *Log) prepare(p *pending, r *request) {
+	if !p.ok {
+		return
+	}
+	if !l.decide(r, p.next) {
+		// A fold failed half-way: the folder holds part of an entry list. Its caller has
+		// its error; commit rebuilds and decides the others again.
+		_ = l.markStale(errors.New("fold failed"))
+		p.ok = false
+		return
+	}
+	if r.err == nil {
+		p.bodies = append(p.bodies, r.bodies...)
+		p.next += uint64(r.n)
+	}
+}
+
+// commit appends one batch, setting each request's first index or error. p holds the
+// batch as decided on arrival; if that failed, or the append meets a conflict, the
+// batch is decided again against the store's state.
+func (l *Log) commit(batch []*request, p pending) {
 	// A caller's cancellation does not stop a batch once it is being written; only a
 	// store that stops answering does.
 	ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
 	defer cancel()
 	conflicts := 0
+	bodies, decided := p.bodies, p.ok
 	for {
-		if l.stale != nil {
-			if err := l.reload(ctx); err != nil {
-				failAll(batch, fmt.Errorf("append to %s: reload: %w", l.production, err))
-				return
+		if !decided {
+			if l.stale != nil {
+				if err := l.reload(ctx); err != nil {
+					failAll(batch, fmt.Errorf("append to %s: reload: %w", l.production, err))
+					return
+				}
+			}
+			var ok bool
+			bodies, ok = l.decideAll(batch)
+			if !ok {
+				// A fold failed half-way: the folder holds part of an entry list. Its
+				// caller has its error; rebuild and decide the others again.
+				_ = l.markStale(errors.New("fold failed"))
+				continue
 			}
 		}
-		bodies, ok := l.decideAll(batch)
-		if !ok {
-			// A fold failed half-way: the folder holds part of an entry list. Its
-			// caller has its error; rebuild and decide the others again.
-			_ = l.markStale(errors.New("fold failed"))
-			continue
-		}
+		decided = false
 		if len(bodies) == 0 {
 			return
 		}
@@ -144,35 +271,48 @@ func (l *Log) commit(batch []*request) {
 func (l *Log) decideAll(batch []*request) (bodies [][]byte, ok bool) {
 	next := l.size
 	for _, r := range batch {
-		if r.final {
-			continue
-		}
-		r.first, r.n, r.bodies, r.err = next, 0, nil, nil
-		if err := r.ctx.Err(); err != nil {
-			r.err, r.final = err, true
-			continue
-		}
-		entries, err := r.decide(l.folder, next)
-		if err != nil {
-			r.err = err
-			continue
-		}
-		var leaves []hash
-		if r.bodies, leaves, r.err = l.encode(entries, next); r.err != nil {
-			continue
-		}
-		if err := l.fold(r.bodies, entries); err != nil {
-			r.err, r.final = fmt.Errorf("append to %s: %w", l.production, err), true
+		if !l.decide(r, next) {
 			return nil, false
 		}
-		for i := range leaves {
-			l.tree.AppendLeafHash(leaves[i][:])
+		if r.err == nil {
+			bodies = append(bodies, r.bodies...)
+			next += uint64(r.n)
 		}
-		r.n = len(entries)
-		bodies = append(bodies, r.bodies...)
-		next += uint64(r.n)
 	}
 	return bodies, true
+}
+
+// decide runs r's decide with its first entry at next, then encodes, folds and hashes
+// its entries; r.err is set if r fails on its own. It returns false after a fold
+// failure, which leaves the folder holding part of r's entries. A request whose
+// failure is final is skipped.
+func (l *Log) decide(r *request, next uint64) bool {
+	if r.final {
+		return true
+	}
+	r.first, r.n, r.bodies, r.err = next, 0, nil, nil
+	if err := r.ctx.Err(); err != nil {
+		r.err, r.final = err, true
+		return true
+	}
+	entries, err := r.decide(l.folder, next)
+	if err != nil {
+		r.err = err
+		return true
+	}
+	var leaves []hash
+	if r.bodies, leaves, r.err = l.encode(entries, next); r.err != nil {
+		return true
+	}
+	if err := l.fold(r.bodies, entries); err != nil {
+		r.err, r.final = fmt.Errorf("append to %s: %w", l.production, err), true
+		return false
+	}
+	for i := range leaves {
+		l.tree.AppendLeafHash(leaves[i][:])
+	}
+	r.n = len(entries)
+	return true
 }
 
 // encode numbers entries from next, chains each to the one before it and returns

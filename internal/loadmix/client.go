@@ -55,6 +55,14 @@ func (c *Client) Stats() Stats {
 	return c.stats.clone()
 }
 
+// ResetStats forgets the counts so far, so that what follows is measured on its own
+// (after a warm-up). What the server acknowledged stays in Acks.
+func (c *Client) ResetStats() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stats = newStats()
+}
+
 // Run sends every lane's steps to the server at base (http://host:port), one
 // goroutine per lane, paced to rate requests per second in all (0: as fast as the
 // server answers), until ctx ends. A lane stops early when a request fails in
@@ -62,6 +70,13 @@ func (c *Client) Stats() Stats {
 // lane has stopped. Answers of any status do not stop a lane: it moves on to its
 // next step, as a person on set would after a refusal.
 func (c *Client) Run(ctx context.Context, base string, rate float64) {
+	c.RunUntil(ctx, base, rate, nil)
+}
+
+// RunUntil is Run that also stops when enough() reports true, checked between
+// steps: unlike ending ctx, it cuts no request short, so no lane loses a step the
+// server may or may not have taken.
+func (c *Client) RunUntil(ctx context.Context, base string, rate float64, enough func() bool) {
 	var pace <-chan time.Time
 	if rate > 0 {
 		t := time.NewTicker(time.Duration(float64(time.Second) / rate))
@@ -79,7 +94,7 @@ func (c *Client) Run(ctx context.Context, base string, rate float64) {
 						return
 					}
 				}
-				if ctx.Err() != nil {
+				if ctx.Err() != nil || enough != nil && enough() {
 					return
 				}
 				c.mu.Lock()

@@ -169,7 +169,9 @@ func (fw *follower) fold(e ledger.Entry, send bool, contacts []Contact) ([]Messa
 	if !send || !delivered[e.Type] {
 		return nil, nil
 	}
-	v := fw.state.Overview()
+	// The open overview holds every concern a notice names (an escalated one is open)
+	// and costs what is open, not the production's history.
+	v := fw.state.OpenOverview()
 	n, err := noticeFor(e, &v, fw.texts)
 	if err != nil || n == nil {
 		return nil, err

@@ -160,6 +160,7 @@ func (s *State) applyIncidentOpen(e Event) (any, error) {
 
 func (s *State) openIncident(id, kind string, serious bool, at time.Time) {
 	in := &incident{ID: id, Kind: kind, Serious: serious, Open: true, At: at}
+	s.indexIncident(in)
 	s.incidents[id] = in
 	s.openInc[id] = in
 }

@@ -207,8 +207,10 @@ func (s *State) applyConcernFile(e Event) (any, error) {
 	if !p.Anonymous {
 		c.Reporter = e.Actor
 	}
+	s.indexConcern(c)
 	s.concerns[c.ID] = c
 	s.open[c.ID] = c
+	s.openIDs = insertID(s.openIDs, c.ID)
 	return p, nil
 }
 
@@ -227,9 +229,11 @@ func (s *State) applyConcernAct(e Event) (any, error) {
 	case "concern.resolve", "concern.dismiss":
 		c.Status = map[string]string{"concern.resolve": "resolved", "concern.dismiss": "dismissed"}[e.Type]
 		delete(s.open, c.ID)
+		s.openIDs = removeID(s.openIDs, c.ID)
 	case "concern.reopen":
 		c.Since, c.Level, c.Acked, c.Status, c.Reopened = e.Time, 0, false, "open", true
 		s.open[c.ID] = c
+		s.openIDs = insertID(s.openIDs, c.ID)
 	}
 	return p, nil
 }

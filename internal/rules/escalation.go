@@ -57,11 +57,8 @@ func (s *State) ConcernForReceipt(code string) (string, bool) {
 	if code == "" {
 		return "", false
 	}
-	h := receiptHash(code)
-	for id, c := range s.concerns {
-		if c.ReceiptHash == h {
-			return id, true
-		}
+	if c := s.byReceipt[receiptHash(code)]; c != nil {
+		return c.ID, true
 	}
 	return "", false
 }

@@ -69,5 +69,6 @@ func (s *State) applyIncidentClose(e Event) (any, error) {
 	}
 	in.Open = false
 	delete(s.openInc, in.ID)
+	s.openIncIDs = removeID(s.openIncIDs, in.ID)
 	return p, nil
 }

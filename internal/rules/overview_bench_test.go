@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,10 +24,9 @@ func historyState(b *testing.B, n int) (*rules.State, time.Time) {
 	return s, last
 }
 
-// BenchmarkOverview measures the production overview, which the server reads after
-// every action (to answer the firearms' holds) and on every overview page. It should
-// not cost more as a production's history grows; it does while it lists every
-// concern ever filed.
+// BenchmarkOverview measures the full overview, every concern and incident ever
+// filed: it costs more as a production's history grows. The server reads
+// OpenOverview instead (BenchmarkOpenOverview).
 func BenchmarkOverview(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
@@ -35,6 +35,70 @@ func BenchmarkOverview(b *testing.B) {
 				s.Overview()
 			}
 		})
+	}
+}
+
+// BenchmarkOpenOverview measures what the server reads on every overview (the API's
+// GET and every page): the open concerns and incidents from the indexes Apply keeps,
+// and a page of closed concerns. Neither should cost more as the history grows.
+func BenchmarkOpenOverview(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		s, _ := historyState(b, n)
+		b.Run(fmt.Sprintf("open/events=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				s.OpenOverview()
+			}
+		})
+		b.Run(fmt.Sprintf("closed-page/events=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if page, _ := s.ClosedConcerns(nil, "", 50); len(page) == 0 {
+					b.Fatal("no closed concerns")
+				}
+			}
+		})
+	}
+}
+
+// TestOpenOverviewOfAHistory checks the open overview and the closed pages against the
+// full overview of a production with a history of the load generator's lanes.
+func TestOpenOverviewOfAHistory(t *testing.T) {
+	s := rules.New()
+	if _, err := loadgen.History("p1", loadgen.FillLanes, 6_000, loadgen.HistoryStart, s.Apply); err != nil {
+		t.Fatal(err)
+	}
+	full := s.Overview()
+	open := s.OpenOverview()
+	var wantOpen, wantClosed []string
+	for _, c := range full.Concerns {
+		if c.Status == "open" {
+			wantOpen = append(wantOpen, c.ID)
+		} else {
+			wantClosed = append(wantClosed, c.ID)
+		}
+	}
+	var gotOpen, gotClosed []string
+	for _, c := range open.Concerns {
+		gotOpen = append(gotOpen, c.ID)
+	}
+	for after, pages := "", 0; ; pages++ {
+		page, next := s.ClosedConcerns(nil, after, 37)
+		for _, c := range page {
+			gotClosed = append(gotClosed, c.ID)
+		}
+		if next == "" || pages > len(wantClosed) {
+			break
+		}
+		after = next
+	}
+	slices.Sort(gotClosed)
+	if len(wantClosed) < 100 || !slices.Equal(gotClosed, wantClosed) {
+		t.Errorf("closed pages hold %d concerns, the overview %d closed ones", len(gotClosed), len(wantClosed))
+	}
+	if !slices.Equal(gotOpen, wantOpen) {
+		t.Errorf("open overview: %v, want %v", gotOpen, wantOpen)
+	}
+	if len(open.People) != len(full.People) || len(open.Firearms) != len(full.Firearms) {
+		t.Errorf("open overview has %d people and %d firearms, the full one %d and %d", len(open.People), len(open.Firearms), len(full.People), len(full.Firearms))
 	}
 }
 

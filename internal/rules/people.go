@@ -185,6 +185,7 @@ func (s *State) applyPersonAdd(e Event) (any, error) {
 		pe.Training[k] = h
 	}
 	s.people[p.ID] = pe
+	s.peopleIDs = insertID(s.peopleIDs, p.ID)
 	return p, nil
 }
 
@@ -236,6 +237,7 @@ func (s *State) applyTrainingRequest(e Event) (any, error) {
 		return nil, err
 	}
 	s.requests[p.ID] = &request{ID: p.ID, Person: e.Actor, Type: p.Type, Hours: p.Hours, Status: "requested"}
+	s.noteID(p.ID)
 	return p, nil
 }
 

@@ -24,8 +24,18 @@ type State struct {
 
 	incidents map[string]*incident
 	openInc   map[string]*incident
-	kindCount map[string]int // incidents opened by rules, per kind
-	refusals  int            // firearm.refuse concerns filed
+
+	// Indexes kept by Apply so that reads cost what is open, not the history (index.go).
+	openIDs    []string              // ids of open concerns, sorted
+	openIncIDs []string              // ids of open incidents, sorted
+	filed      []*concern            // every concern, in filing order (concern.seq)
+	byReporter map[string][]*concern // each named reporter's concerns, in filing order
+	byReceipt  map[string]*concern   // anonymous concerns by receipt hash
+	opened     []*incident           // every incident, in opening order (incident.seq)
+	peopleIDs  []string              // ids of people, sorted
+	idMax      map[string]int        // prefix -> largest N of a concern, incident or request id "prefix-N"
+	kindCount  map[string]int        // incidents opened by rules, per kind
+	refusals   int                   // firearm.refuse concerns filed
 
 	flagSeq   int
 	flags     map[int]*flag            // active flags
@@ -111,6 +121,7 @@ type concern struct {
 	Acked       bool
 	Status      string // open, resolved, dismissed
 	Reopened    bool
+	seq         int // place in State.filed
 }
 
 type incident struct {
@@ -119,6 +130,7 @@ type incident struct {
 	Serious bool
 	Open    bool
 	At      time.Time
+	seq     int // place in State.opened
 }
 
 type flag struct {
@@ -141,21 +153,24 @@ type hold struct {
 // New returns the empty state before production.create.
 func New() *State {
 	return &State{
-		people:    map[string]*person{},
-		firearms:  map[string]*firearm{},
-		lots:      map[string]*lot{},
-		requests:  map[string]*request{},
-		scenes:    map[string]map[string]bool{},
-		concerns:  map[string]*concern{},
-		open:      map[string]*concern{},
-		incidents: map[string]*incident{},
-		openInc:   map[string]*incident{},
-		kindCount: map[string]int{},
-		flags:     map[int]*flag{},
-		bySubject: map[string]map[int]*flag{},
-		timed:     map[int]*flag{},
-		attended:  map[string]bool{},
-		risk:      newRiskState(),
+		people:     map[string]*person{},
+		firearms:   map[string]*firearm{},
+		lots:       map[string]*lot{},
+		requests:   map[string]*request{},
+		scenes:     map[string]map[string]bool{},
+		concerns:   map[string]*concern{},
+		open:       map[string]*concern{},
+		incidents:  map[string]*incident{},
+		openInc:    map[string]*incident{},
+		byReporter: map[string][]*concern{},
+		byReceipt:  map[string]*concern{},
+		idMax:      map[string]int{},
+		kindCount:  map[string]int{},
+		flags:      map[int]*flag{},
+		bySubject:  map[string]map[int]*flag{},
+		timed:      map[int]*flag{},
+		attended:   map[string]bool{},
+		risk:       newRiskState(),
 	}
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -108,13 +109,42 @@ type PersonView struct {
 	Training       map[string]float64 `json:"training,omitempty"`
 }
 
-// Overview copies the state for reading. Like the other read methods it may run
-// concurrently with Decide and Tick, not with Apply.
+// Overview copies the state for reading, with every concern and incident ever
+// filed: its cost grows with the production's history. Pages and the API read
+// OpenOverview instead. Like the other read methods it may run concurrently with
+// Decide and Tick, not with Apply.
 func (s *State) Overview() Overview {
+	o := s.overview()
+	for _, id := range sortedKeys(s.concerns) {
+		o.Concerns = append(o.Concerns, concernView(s.concerns[id]))
+	}
+	for _, id := range sortedKeys(s.incidents) {
+		o.Incidents = append(o.Incidents, incidentView(s.incidents[id]))
+	}
+	return o
+}
+
+// OpenOverview is Overview with only the open concerns and incidents, by id. Its cost
+// grows with what is open and with the production's people, firearms and lots, not
+// with its history; closed concerns and incidents are read a page at a time
+// (ClosedConcerns, ClosedIncidents), or one by one (Concern).
+func (s *State) OpenOverview() Overview {
+	o := s.overview()
+	for _, id := range s.openIDs {
+		o.Concerns = append(o.Concerns, concernView(s.concerns[id]))
+	}
+	for _, id := range s.openIncIDs {
+		o.Incidents = append(o.Incidents, incidentView(s.incidents[id]))
+	}
+	return o
+}
+
+// overview is the part of the overview that does not grow with the history.
+func (s *State) overview() Overview {
 	o := Overview{
 		ID: s.prod.ID, Name: s.prod.Name, Timezone: s.prod.Timezone, Risk: s.Risk(),
 		Holds: []HoldView{}, Flags: []FlagView{}, Firearms: []FirearmView{}, Lots: []LotView{},
-		Concerns: []ConcernView{}, Incidents: []IncidentView{}, People: []PersonView{},
+		Concerns: []ConcernView{}, Incidents: []IncidentView{}, People: make([]PersonView, 0, len(s.peopleIDs)),
 	}
 	for _, h := range s.holds {
 		o.Holds = append(o.Holds, holdView(h))
@@ -131,7 +161,7 @@ func (s *State) Overview() Overview {
 		o.Flags = append(o.Flags, FlagView{Rule: f.Rule, Subject: f.Subject, Ref: f.Ref, FirearmFlag: f.FirearmFlag, Raised: f.At, Expires: timePtr(f.Expires)})
 	}
 	for _, f := range s.guns {
-		fv := FirearmView{ID: f.ID, Type: f.Type, Capability: f.Capability, Holder: s.Holder(f.ID), HandingTo: f.PendingTo, Holds: s.FirearmHolds(f.ID)}
+		fv := FirearmView{ID: f.ID, Type: f.Type, Capability: f.Capability, Holder: s.Holder(f.ID), HandingTo: f.PendingTo, Holds: holdIDs(f.Holds)}
 		if f.Inspected {
 			fv.InspectedAt, fv.Load, fv.Lot, fv.Rounds = timePtr(f.InspectedAt), f.Load, f.Lot, f.Rounds
 		}
@@ -141,14 +171,7 @@ func (s *State) Overview() Overview {
 		o.Lots = append(o.Lots, LotView{ID: l.ID, Kind: l.Kind, Caliber: l.Caliber, Received: l.Count, Expended: l.Expended,
 			Disposed: l.Disposed, OnHand: l.Count - l.Expended - l.Disposed, Verified: l.Verified, Supplier: l.Supplier, Receipt: l.Receipt})
 	}
-	for _, id := range sortedKeys(s.concerns) {
-		o.Concerns = append(o.Concerns, concernView(s.concerns[id]))
-	}
-	for _, id := range sortedKeys(s.incidents) {
-		i := s.incidents[id]
-		o.Incidents = append(o.Incidents, IncidentView{ID: i.ID, Kind: i.Kind, Serious: i.Serious, Open: i.Open, Opened: i.At})
-	}
-	for _, id := range sortedKeys(s.people) {
+	for _, id := range s.peopleIDs {
 		p := s.people[id]
 		pv := PersonView{ID: p.ID, Name: p.Name, Roles: sortedKeys(p.Roles), Department: p.Department, DepartmentHead: p.Head, CertifiedUntil: p.CertUntil}
 		if len(p.Training) > 0 {
@@ -160,6 +183,100 @@ func (s *State) Overview() Overview {
 		o.People = append(o.People, pv)
 	}
 	return o
+}
+
+// Concern returns one concern, open or closed, as the overview shows it.
+func (s *State) Concern(id string) (ConcernView, bool) {
+	if c := s.concerns[id]; c != nil {
+		return concernView(c), true
+	}
+	return ConcernView{}, false
+}
+
+// Incident returns one incident, open or closed, as the overview shows it.
+func (s *State) Incident(id string) (IncidentView, bool) {
+	if in := s.incidents[id]; in != nil {
+		return incidentView(in), true
+	}
+	return IncidentView{}, false
+}
+
+// ClosedConcerns lists resolved and dismissed concerns a page at a time, the latest
+// filed first: at most limit of them (at least one), from the one filed before the
+// concern named after ("" for the latest), and the after of the next page ("" when
+// there is none). With reporters given, only concerns those people filed under their
+// name are listed; an anonymous concern has no reporter. A page costs its length, the
+// concerns open among the reporters' and the number of reporters, not the history.
+// An after that names no concern gives an empty page.
+func (s *State) ClosedConcerns(reporters []string, after string, limit int) ([]ConcernView, string) {
+	lists := [][]*concern{s.filed}
+	if reporters != nil {
+		lists = lists[:0]
+		seen := map[string]bool{}
+		for _, r := range reporters {
+			if !seen[r] && r != "" {
+				seen[r] = true
+				lists = append(lists, s.byReporter[r])
+			}
+		}
+	}
+	page, next := closedPage(lists, s.concerns, after, limit, func(c *concern) (string, int, bool) { return c.ID, c.seq, c.Status != "open" })
+	out := make([]ConcernView, len(page))
+	for i, c := range page {
+		out[i] = concernView(c)
+	}
+	return out, next
+}
+
+// ClosedIncidents lists closed incidents a page at a time, the latest opened first,
+// as ClosedConcerns does concerns.
+func (s *State) ClosedIncidents(after string, limit int) ([]IncidentView, string) {
+	page, next := closedPage([][]*incident{s.opened}, s.incidents, after, limit, func(in *incident) (string, int, bool) { return in.ID, in.seq, !in.Open })
+	out := make([]IncidentView, len(page))
+	for i, in := range page {
+		out[i] = incidentView(in)
+	}
+	return out, next
+}
+
+// closedPage takes, from lists in seq order, the closed items before the one named
+// after, latest first, and the after of the next page. Each list is walked back from
+// the cursor only until it gave one more than the page, so the open items it skips
+// are the only cost beyond the page.
+func closedPage[T any](lists [][]T, byID map[string]T, after string, limit int, key func(T) (id string, seq int, closed bool)) ([]T, string) {
+	limit = max(limit, 1)
+	seqOf := func(x T) int { _, n, _ := key(x); return n }
+	end := -1 // take items with seq below end; -1: all
+	if after != "" {
+		x, ok := byID[after]
+		if !ok {
+			return nil, ""
+		}
+		end = seqOf(x)
+	}
+	var found []T
+	for _, l := range lists {
+		i := len(l)
+		if end >= 0 {
+			i, _ = slices.BinarySearchFunc(l, end, func(x T, n int) int { return seqOf(x) - n })
+		}
+		for n := 0; i > 0 && n <= limit; {
+			i--
+			if _, _, closed := key(l[i]); closed {
+				found = append(found, l[i])
+				n++
+			}
+		}
+	}
+	if len(lists) > 1 {
+		slices.SortFunc(found, func(a, b T) int { return seqOf(b) - seqOf(a) })
+	}
+	if len(found) <= limit {
+		return found, ""
+	}
+	found = found[:limit]
+	id, _, _ := key(found[limit-1])
+	return found, id
 }
 
 // liftedBy says who lifts each hold, as the table "Hold reasons" of RULES.md does.
@@ -202,4 +319,8 @@ func timePtr(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+func incidentView(i *incident) IncidentView {
+	return IncidentView{ID: i.ID, Kind: i.Kind, Serious: i.Serious, Open: i.Open, Opened: i.At}
 }

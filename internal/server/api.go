@@ -21,6 +21,7 @@ const maxRequestBody = 64 << 10
 // and actions.
 type api struct {
 	accounts auth.Store
+	auth     *authCache // what authenticating a request reads: auth_cache.go
 	// now is the server clock: the time of every action and tick. Tests set it;
 	// nothing over HTTP can.
 	now func() time.Time
@@ -30,7 +31,7 @@ type api struct {
 // something is wrapped in cross-origin protection: a page on another site cannot
 // make a signed-in browser act (SameSite=Lax cookies are a second guard).
 func (s *Server) registerAPI(cfg Config) {
-	s.api = api{accounts: cfg.Accounts, now: time.Now}
+	s.api = api{accounts: cfg.Accounts, auth: newAuthCache(), now: time.Now}
 	if s.api.accounts == nil && cfg.Ledger != nil {
 		s.api.accounts, _ = cfg.Ledger.Store().(auth.Store)
 	}
@@ -47,6 +48,7 @@ func (s *Server) registerAPI(cfg Config) {
 	handle("POST /api/productions/{id}/people", s.member(s.invite))
 	handle("POST /api/productions/{id}/actions", s.member(s.act))
 	s.registerContacts(handle)
+	s.registerTokens(handle) // api_tokens.go
 }
 
 // Folders is the newFolder to give ledger.New for the server's ledger: every

@@ -43,7 +43,7 @@ func (s *Server) member(h memberHandler) http.HandlerFunc {
 // personOn returns the caller's person on production id ("" for an admin who is not
 // one), or the not-found error for a caller who may not see it.
 func (s *Server) personOn(ctx context.Context, c auth.Account, id string) (string, error) {
-	ms, err := s.api.accounts.Memberships(ctx, c.ID)
+	ms, err := s.memberships(ctx, c.ID, id)
 	if err != nil {
 		return "", err
 	}

@@ -148,14 +148,11 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 	out := receiptJSON{Production: f.prod.ID(), Thread: []threadJSON{}}
 	names := map[string]string{}
 	f.prod.View(func(st *rules.State) {
-		ov := st.Overview()
-		for _, p := range ov.People {
+		for _, p := range st.OpenOverview().People {
 			names[p.ID] = p.Name
 		}
-		for _, c := range ov.Concerns {
-			if c.ID == f.concern {
-				out.Concern, out.CanReopen = c, c.Status != "open"
-			}
+		if c, ok := st.Concern(f.concern); ok {
+			out.Concern, out.CanReopen = c, c.Status != "open"
 		}
 	})
 	entries, err := history(ctx, f.prod, func(e ledger.Entry) bool {
@@ -205,9 +202,7 @@ func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, ca
 		}
 	}
 	for range 3 {
-		var c webCtx
-		p.View(func(st *rules.State) { c.ov = st.Overview() })
-		id = c.freeID("concern")
+		p.View(func(st *rules.State) { id = st.NextID("concern") })
 		with["id"] = id
 		body, _ := json.Marshal(with)
 		res, err = p.Do(ctx, rules.Actor{Anonymous: true, Receipt: code}, rules.Command{Do: "concern.file", With: body}, s.api.now())

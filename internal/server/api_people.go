@@ -19,15 +19,7 @@ type inviteResponse struct {
 	actionResponse
 }
 
-// invite adds a person to the production (person.add, with the body's fields other
-// than email) and grants the account with that e-mail that person, creating the
-// account without a password if there is none.
-//
-// Who acts: a caller who is a person on the production adds as that person, so the
-// production's own permission table applies (a producer or safety officer; anyone
-// else is refused with role-required, and the refusal is recorded). A studio admin who
-// is not a person on it adds as the deployment itself, the way a production's first
-// people are set up.
+// invite is POST /api/productions/{id}/people: invitePerson, answered as JSON.
 func (s *Server) invite(w http.ResponseWriter, r *http.Request, a access) {
 	var body map[string]json.RawMessage
 	if err := decodeJSON(w, r, &body); err != nil {
@@ -35,50 +27,71 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, a access) {
 		return
 	}
 	var email string
-	if err := json.Unmarshal(body["email"], &email); err != nil || email == "" {
-		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: "email is required: the e-mail address of the person's account"})
+	json.Unmarshal(body["email"], &email) // anything but a string is missing, below
+	delete(body, "email")
+	inv, err := s.invitePerson(r, a, email, body)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
+	}
+	writeStatus(w, http.StatusCreated, inviteResponse{
+		Person: inv.person, Email: inv.email, NeedsPassword: inv.account.PasswordHash == "",
+		actionResponse: actionResponse{Result: inv.res, State: summarize(a.prod)},
+	})
+}
+
+// invited is a person added to a production and the account that acts as them.
+type invited struct {
+	person, email string
+	account       auth.Account
+	res           rules.Result
+}
+
+// invitePerson adds a person to the production (person.add, with the fields of
+// with) and grants the account with that e-mail that person, creating the account
+// without a password if there is none. The API and the pages both invite through it;
+// a refusal is recorded and returned as the rules' refusal.
+//
+// Who acts: a caller who is a person on the production adds as that person, so the
+// production's own permission table applies (a producer or safety officer; anyone
+// else is refused with role-required, and the refusal is recorded). A studio admin who
+// is not a person on it adds as the deployment itself, the way a production's first
+// people are set up.
+func (s *Server) invitePerson(r *http.Request, a access, email string, with map[string]json.RawMessage) (invited, error) {
+	if email == "" {
+		return invited{}, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: "email is required: the e-mail address of the person's account"}
 	}
 	email, err := auth.CheckEmail(email)
 	if err != nil {
-		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: err.Error()})
-		return
+		return invited{}, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: err.Error()}
 	}
 	if err := s.notYetOn(r, email, a.prod.ID()); err != nil {
-		s.writeError(w, r, err)
-		return
+		return invited{}, err
 	}
-	delete(body, "email")
 	var person struct {
 		ID string `json:"id"`
 	}
-	json.Unmarshal(body["id"], &person.ID) // a bad id is the rules' to refuse
-	with, err := json.Marshal(body)
+	json.Unmarshal(with["id"], &person.ID) // a bad id is the rules' to refuse
+	body, err := json.Marshal(with)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return invited{}, err
 	}
-	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: "person.add", With: with}, s.api.now())
+	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: "person.add", With: body}, s.api.now())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return invited{}, err
 	}
+	s.web.events.notify(a.prod.ID())
 	if res.Outcome == rules.Refused {
-		s.writeError(w, r, refusal(res, "with."))
-		return
+		return invited{}, refusal(res, "with.")
 	}
 	acct, err := auth.Invite(r.Context(), s.api.accounts, email)
 	if err == nil {
 		err = s.api.accounts.Grant(r.Context(), auth.Membership{Account: acct.ID, Production: a.prod.ID(), Person: person.ID})
 	}
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return invited{}, err
 	}
-	writeStatus(w, http.StatusCreated, inviteResponse{
-		Person: person.ID, Email: email, NeedsPassword: acct.PasswordHash == "",
-		actionResponse: actionResponse{Result: res, State: summarize(a.prod)},
-	})
+	return invited{person: person.ID, email: email, account: acct, res: res}, nil
 }
 
 // notYetOn refuses, before anything is recorded, to invite an account that already

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -53,7 +54,7 @@ func (s *Server) listProductions(w http.ResponseWriter, r *http.Request, c auth.
 		}
 		it := productionItem{ID: id, Person: person[id]}
 		p.View(func(st *rules.State) {
-			ov := st.Overview()
+			ov := st.OpenOverview()
 			it.Name, it.Risk, it.Holds = ov.Name, ov.Risk.Level, st.Holds()
 		})
 		out = append(out, it)
@@ -69,12 +70,10 @@ type createProductionRequest struct {
 	Config   json.RawMessage `json:"config,omitempty"`
 }
 
-// createProduction has a studio admin create a production: production.create by the
-// deployment itself. The command is decided on an empty state first, so a refused
-// creation leaves no log behind (a log holding only a refusal would take the id).
+// createProduction is POST /api/productions: newProduction, answered as JSON.
 func (s *Server) createProduction(w http.ResponseWriter, r *http.Request, c auth.Account) {
 	if !c.Admin {
-		s.writeError(w, r, forbidden("", "only a studio admin creates productions"))
+		s.writeError(w, r, errNotAdmin)
 		return
 	}
 	var req createProductionRequest
@@ -82,45 +81,9 @@ func (s *Server) createProduction(w http.ResponseWriter, r *http.Request, c auth
 		s.writeError(w, r, err)
 		return
 	}
-	if err := ledger.ValidProduction(req.ID); err != nil {
-		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "id", detail: err.Error()})
-		return
-	}
-	with, err := json.Marshal(req)
+	p, err := s.newProduction(r.Context(), c, req)
 	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	cmd := rules.Command{Do: "production.create", With: with}
-	now := s.api.now()
-	if res := rules.Summarize(rules.New().Decide(rules.Actor{}, cmd, now)); res.Outcome == rules.Refused {
-		s.writeError(w, r, refusal(res, "with."))
-		return
-	}
-	if n, err := s.ledger.Store().Size(r.Context(), req.ID); err != nil || n > 0 {
-		if err == nil {
-			err = &apiError{kind: kindConflict, field: "id", detail: "a production with id " + req.ID + " exists already; choose another id"}
-		}
-		s.writeError(w, r, err)
-		return
-	}
-	l, err := s.ledger.Log(r.Context(), req.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	p, err := production.FromLog(l)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := p.Do(r.Context(), rules.Actor{}, cmd, now)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if res.Outcome == rules.Refused { // created by a concurrent request meanwhile
-		s.writeError(w, r, refusal(res, "with."))
 		return
 	}
 	var ov rules.Overview
@@ -128,21 +91,117 @@ func (s *Server) createProduction(w http.ResponseWriter, r *http.Request, c auth
 	writeStatus(w, http.StatusCreated, productionJSON{Overview: ov, Size: p.Log().Size()})
 }
 
+// errNotAdmin refuses a production's creation to anyone but a studio admin.
+var errNotAdmin = forbidden("", "only a studio admin creates productions")
+
+// newProduction has a studio admin create a production: production.create by the
+// deployment itself. The API and the admin page both create through it. The command
+// is decided on an empty state first, so a refused creation leaves no log behind (a
+// log holding only a refusal would take the id).
+func (s *Server) newProduction(ctx context.Context, c auth.Account, req createProductionRequest) (*production.Production, error) {
+	if !c.Admin {
+		return nil, errNotAdmin
+	}
+	if err := ledger.ValidProduction(req.ID); err != nil {
+		return nil, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "id", detail: err.Error()}
+	}
+	with, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	cmd := rules.Command{Do: "production.create", With: with}
+	now := s.api.now()
+	if res := rules.Summarize(rules.New().Decide(rules.Actor{}, cmd, now)); res.Outcome == rules.Refused {
+		return nil, refusal(res, "with.")
+	}
+	if n, err := s.ledger.Store().Size(ctx, req.ID); err != nil || n > 0 {
+		if err == nil {
+			err = &apiError{kind: kindConflict, field: "id", detail: "a production with id " + req.ID + " exists already; choose another id"}
+		}
+		return nil, err
+	}
+	l, err := s.ledger.Log(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := production.FromLog(l)
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.Do(ctx, rules.Actor{}, cmd, now)
+	if err != nil {
+		return nil, err
+	}
+	if res.Outcome == rules.Refused { // created by a concurrent request meanwhile
+		return nil, refusal(res, "with.")
+	}
+	return p, nil
+}
+
 // productionJSON is a production's state as GET /api/productions/{id} answers it.
 type productionJSON struct {
 	rules.Overview
-	Size   uint64 `json:"size"`             // ledger entries so far
-	Person string `json:"person,omitempty"` // the caller's person on it
+	Size       uint64 `json:"size"`                  // ledger entries so far
+	Person     string `json:"person,omitempty"`      // the caller's person on it
+	ClosedNext string `json:"closed_next,omitempty"` // "after" of the next page of closed ones
 }
+
+// Pages of closed concerns or incidents (GET /api/productions/{id}?closed=...).
+const (
+	closedPageDefault = 100
+	closedPageMax     = 500
+)
 
 // getProduction answers the production's state, first recording every deadline
 // that has fallen due (escalations, flags ending), so what it shows is true now.
+// Concerns and incidents are the open ones; with closed=concerns or
+// closed=incidents, a page of the closed ones follows them, the latest filed first,
+// from the one after the id "after": so what a read costs never grows with the
+// production's history.
 func (s *Server) getProduction(w http.ResponseWriter, r *http.Request, a access) {
+	q := r.URL.Query()
+	closed, after := q.Get("closed"), q.Get("after")
+	if closed != "" && closed != "concerns" && closed != "incidents" {
+		s.writeError(w, r, invalid("closed", "closed must be \"concerns\" or \"incidents\""))
+		return
+	}
+	if closed == "" && after != "" {
+		s.writeError(w, r, invalid("after", "after pages closed concerns or incidents: give closed too"))
+		return
+	}
+	limit, err := queryUint(r, "limit", closedPageDefault)
+	if err == nil && (limit < 1 || limit > closedPageMax) {
+		err = invalid("limit", "limit must be from 1 to %d", closedPageMax)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if _, err := a.prod.Tick(r.Context(), s.api.now()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var ov rules.Overview
-	a.prod.View(func(st *rules.State) { ov = st.Overview() })
-	writeJSON(w, productionJSON{Overview: ov, Size: a.prod.Log().Size(), Person: a.person})
+	out := productionJSON{Size: a.prod.Log().Size(), Person: a.person}
+	a.prod.View(func(st *rules.State) {
+		out.Overview = st.OpenOverview()
+		_, isConcern := st.Concern(after)
+		_, isIncident := st.Incident(after)
+		switch {
+		case after != "" && (closed == "concerns" && !isConcern || closed == "incidents" && !isIncident):
+			err = invalid("after", "after names %s, which is not one of the production's %s", after, closed)
+		case closed == "concerns":
+			var page []rules.ConcernView
+			page, out.ClosedNext = st.ClosedConcerns(nil, after, int(limit))
+			out.Concerns = append(out.Concerns, page...)
+		case closed == "incidents":
+			var page []rules.IncidentView
+			page, out.ClosedNext = st.ClosedIncidents(after, int(limit))
+			out.Incidents = append(out.Incidents, page...)
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, out)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -47,7 +48,7 @@ func (s *Server) caller(r *http.Request) (auth.Account, error) {
 	if secret == "" {
 		return auth.Account{}, unauthorized("sign in first (POST /api/session), or send an API token as Authorization: Bearer")
 	}
-	a, err := auth.Authenticate(r.Context(), s.api.accounts, kind, secret, s.api.now())
+	a, err := s.authenticate(r.Context(), kind, secret, s.api.now())
 	switch {
 	case errors.Is(err, auth.ErrNotFound) && kind == auth.KindToken:
 		return auth.Account{}, unauthorized("the API token is unknown or revoked; create one with coldset token create")
@@ -128,7 +129,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		Expires:  now.Add(auth.SessionTTL),
 		MaxAge:   int(auth.SessionTTL / time.Second),
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   isHTTPS(r),
 		SameSite: http.SameSiteLaxMode,
 	})
 	s.writeAccount(w, r, a, http.StatusCreated)
@@ -155,11 +156,24 @@ func (s *Server) writeAccount(w http.ResponseWriter, r *http.Request, c auth.Acc
 // signOut ends the cookie's session, if any, and clears the cookie: 204 either way.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" && s.api.accounts != nil {
-		if err := s.api.accounts.DeleteCredential(r.Context(), auth.HashToken(ck.Value)); err != nil {
+		if err := s.endSession(r.Context(), ck.Value); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// endSession removes the session with this secret from the store, then what the
+// server caches of its account (forgetAuth), so the cookie is refused from now on.
+func (s *Server) endSession(ctx context.Context, secret string) error {
+	a, known := s.authenticate(ctx, auth.KindSession, secret, s.api.now())
+	if err := s.api.accounts.DeleteCredential(ctx, auth.HashToken(secret)); err != nil {
+		return err
+	}
+	if known == nil {
+		s.forgetAuth(a.ID)
+	}
+	return nil
 }

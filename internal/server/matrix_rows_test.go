@@ -56,6 +56,19 @@ func matrixRows() []matrixRow {
 			return url.Values{"email": {c.key + "@matrix.test"}, "password": {"not the password"}}
 		}), want: everyone(401)},
 		{route: "POST /signout", fresh: true, req: form("/signout", nil), want: redirect("/signin")},
+		// Password links: an unknown link is not found, whoever opens it; the forgot-
+		// password form answers everyone alike (the matrix's server mails nothing).
+		{route: "GET /password/{token}", name: "an unknown link", req: get("/password/not-a-link"), want: everyone(404)},
+		{route: "POST /password/{token}", name: "an unknown link", req: form("/password/not-a-link", func(*caller) url.Values {
+			return url.Values{"password": {"a new password"}, "repeat": {"a new password"}}
+		}), want: everyone(404)},
+		{route: "GET /signin/forgot", req: get("/signin/forgot"), want: everyone(200)},
+		{route: "POST /signin/forgot", req: form("/signin/forgot", func(c *caller) url.Values {
+			return url.Values{"email": {c.key + "@matrix.test"}}
+		}), want: everyone(200)},
+		// API tokens: each account sees and revokes only its own.
+		{route: "GET /api/tokens", req: get("/api/tokens"), want: signedIn(200)},
+		{route: "DELETE /api/tokens/{id}", name: "a token that is not the caller's", req: sendJSON("DELETE", "/api/tokens/0123456789abcdef", nil), want: signedIn(404)},
 		// Anonymous reporting: no session is read, so every caller gets the same.
 		{route: "GET /report/{id}", req: get("/report/" + matrixProd), want: everyone(200)},
 		{route: "POST /report/{id}", req: form("/report/"+matrixProd, func(*caller) url.Values {
@@ -93,6 +106,16 @@ func matrixRows() []matrixRow {
 		{route: "GET /productions/{id}/events", req: stream(pages + "/events"), want: page},
 		{route: "GET /productions/{id}/investigation", req: get(pages + "/investigation"), want: reportPage},
 		{route: "GET /productions/{id}/daily", req: get(pages + "/daily?date=2026-03-02"), want: reportPage},
+		{route: "GET /admin", req: get("/admin"), want: adminPage},
+		{route: "POST /admin/productions", req: form("/admin/productions", func(c *caller) url.Values {
+			return url.Values{"id": {"page-" + c.key}, "name": {"New"}, "timezone": {"UTC"}}
+		}), want: createPage},
+		{route: "GET /productions/{id}/people", req: get(pages + "/people"), want: page},
+		{route: "GET /productions/{id}/people/{item}", req: get(pages + "/people/kim"), want: page},
+		{route: "GET /productions/{id}/training", req: get(pages + "/training"), want: page},
+		{route: "POST /productions/{id}/invite", req: form(pages+"/invite", func(c *caller) url.Values {
+			return url.Values{"s:email": {"page-" + c.key + "@matrix.test"}, "s:id": {"page-" + c.key}, "s:name": {"Invited"}, "l:roles": {"crew"}}
+		}), want: invitePage},
 		{route: "POST /productions/{id}/do", name: "hold.clear", req: form(pages+"/do", func(*caller) url.Values {
 			return url.Values{"do": {"hold.clear"}}
 		}), want: formAction(roles("safety_officer"))},

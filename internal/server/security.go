@@ -38,6 +38,7 @@ var apiCrossOrigin = http.NewCrossOriginProtection()
 // secure wraps h with the security headers and the API body check.
 func (s *Server) secure(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = s.forwarded(r) // the scheme a trusted proxy was reached by: proxy.go
 		setSecurityHeaders(w.Header(), r)
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			// Cross-origin first, as the routes themselves do: a post from another
@@ -66,7 +67,7 @@ func setSecurityHeaders(h http.Header, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Permissions-Policy", permissionsPolicy)
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	if r.TLS != nil {
+	if isHTTPS(r) {
 		h.Set("Strict-Transport-Security", strictTransportSecurity)
 	}
 }

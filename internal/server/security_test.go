@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"coldset/internal/auth"
 	"coldset/internal/ledger"
 	"coldset/internal/store/storetest"
 )
@@ -129,6 +130,11 @@ func TestSecurityCSRFOnEveryForm(t *testing.T) {
 	w := newMatrixWorld(t)
 	sol := w.callers[slices.IndexFunc(w.callers, func(c *caller) bool { return c.person == "sol" })]
 	stranger := &caller{key: "stranger", secret: "someone else's browser", addr: "192.0.2.99:4000"}
+	// A password link of sol's (web_password.go): a refused post leaves it unused.
+	link, _, err := auth.LinkFor(context.Background(), w.accounts, sol.acct.Email, w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// refused says how each form turns away a post it cannot trust. The anonymous
 	// forms carry no token by design (web_anon.go): they hold no authority a stranger
@@ -146,10 +152,23 @@ func TestSecurityCSRFOnEveryForm(t *testing.T) {
 		"POST /productions/{id}/do": {fields: url.Values{"do": {"hold.clear"}}, status: 303, location: "/productions/" + matrixProd},
 		"POST /receipt":             {fields: url.Values{"production": {matrixProd}, "code": {sol.receipt}}, tokenless: true},
 		"POST /report/{id}":         {fields: url.Values{"category": {"fatigue"}, "severity": {"low"}, "text": {"x"}}, tokenless: true},
+
+		// The admin and people pages (web_admin.go, web_people.go).
+		"POST /admin/productions": {fields: url.Values{"id": {"csrf-1"}, "name": {"X"}, "timezone": {"UTC"}}, status: 303, location: "/admin"},
+		"POST /productions/{id}/invite": {fields: url.Values{"s:email": {"csrf@matrix.test"}, "s:name": {"X"}, "l:roles": {"crew"}},
+			status: 303, location: "/productions/" + matrixProd + "/people"},
+
+		// The password pages (web_password.go).
+		"POST /password/{token}": {fields: url.Values{"password": {"a new password"}, "repeat": {"a new password"}}, status: 403},
+		"POST /signin/forgot":    {fields: url.Values{"email": {sol.key + "@matrix.test"}}, status: 403},
 	}
 	paths := map[string]string{
 		"POST /productions/{id}/do": "/productions/" + matrixProd + "/do",
 		"POST /report/{id}":         "/report/" + matrixProd,
+
+		"POST /productions/{id}/invite": "/productions/" + matrixProd + "/invite",
+
+		"POST /password/{token}": "/password/" + link,
 	}
 	for _, route := range sourceRoutes(t) {
 		if !strings.HasPrefix(route, "POST /") || strings.HasPrefix(route, "POST /api/") {
@@ -211,6 +230,9 @@ func TestSecurityCSRFOnEveryForm(t *testing.T) {
 	// sol's session survived every refused sign-out.
 	if rec := w.serve(sol, httptest.NewRequest("GET", "/api/session", nil)); rec.Code != http.StatusOK {
 		t.Errorf("after the refused sign-outs, the session answers %d", rec.Code)
+	}
+	if _, _, err := auth.CheckPasswordLink(context.Background(), w.accounts, link, w.now); err != nil {
+		t.Errorf("after the refused posts, sol's password link: %v", err)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 // certificate takes effect at the next start.
 //
 // Over TLS the server adds Strict-Transport-Security to every answer and marks its
-// cookies Secure, both judged per request (r.TLS), so nothing else needs to be told.
+// cookies Secure, both judged per request (r.TLS, or behind a trusted proxy its
+// X-Forwarded-Proto: proxy.go), so nothing else needs to be told.
 func TLSConfig(certFile, keyFile string) (*tls.Config, error) {
 	if certFile == "" || keyFile == "" {
 		return nil, errors.New("tls: both a certificate and its key are needed")

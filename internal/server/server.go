@@ -9,6 +9,7 @@ import (
 
 	"coldset/internal/auth"
 	"coldset/internal/ledger"
+	"coldset/internal/notify"
 )
 
 // Config is what the server runs on.
@@ -23,6 +24,14 @@ type Config struct {
 	// ledger's store, which must then implement auth.Store (both backends do). The
 	// ledger must open its logs with Folders.
 	Accounts auth.Store
+	// Mail sends the links of the forgot-password form; nil: the form tells people
+	// to ask their studio admin. It also needs PublicURL (web_password.go).
+	Mail notify.Mailer
+	// PublicURL is the address people open coldset at (https://coldset.example.org),
+	// for the links it mails and shows; "": the address each request came to.
+	PublicURL string
+	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front: proxy.go.
+	TrustProxy bool
 }
 
 // Server answers coldset's HTTP requests. It is safe for concurrent use.
@@ -36,11 +45,15 @@ type Server struct {
 	handler   http.Handler   // mux behind the security headers and the body check: security.go
 	limiter   *signInLimiter // sign-in lock-out: ratelimit.go
 	benchLogs bool           // bench* logs are synthetic and readable without a session
+
+	pw         *passwords // password links and the forgot-password form: web_password.go
+	trustProxy bool       // proxy.go
 }
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
 	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
+	s.pw, s.trustProxy = newPasswords(cfg), cfg.TrustProxy
 	if s.log == nil {
 		s.log = slog.Default()
 	}

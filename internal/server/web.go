@@ -38,15 +38,16 @@ type web struct {
 
 // registerWeb registers the pages, the form handler, the event stream and the assets.
 // Every POST is also behind cross-origin protection, on top of the per-session CSRF
-// token each form carries.
+// token each form carries. The security headers are set for every answer in one
+// place, around the whole mux (security.go).
 func (s *Server) registerWeb() {
 	s.web = web{pages: parsePages(), events: newBroadcaster(), receipts: newReceiptLimiter()}
 	cop := http.NewCrossOriginProtection()
-	page := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secureHeaders(h)) }
-	post := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secureHeaders(cop.Handler(h))) }
+	page := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, h) }
+	post := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, cop.Handler(h)) }
 
 	assets, _ := fs.Sub(assetFS, "assets")
-	s.mux.Handle("GET /assets/", secureHeaders(cacheAssets(http.StripPrefix("/assets/", http.FileServerFS(assets)))))
+	s.mux.Handle("GET /assets/", cacheAssets(http.StripPrefix("/assets/", http.FileServerFS(assets))))
 	page("GET /{$}", s.webHome)
 	page("GET /signin", s.webSignInPage)
 	post("POST /signin", s.webSignIn)
@@ -67,6 +68,9 @@ func (s *Server) registerWeb() {
 	page("GET /productions/{id}/investigation", s.webPage(s.webInvestigation))
 	page("GET /productions/{id}/daily", s.webPage(s.webDaily))
 	post("POST /productions/{id}/do", s.webPage(s.webDo))
+	s.registerAdmin(page, post)  // web_admin.go
+	s.registerPeople(page, post) // web_people.go
+	s.registerPasswordPages(page, post)
 }
 
 // parsePages parses each page together with the layout and the shared partials.
@@ -87,18 +91,6 @@ func parsePages() map[string]*template.Template {
 		pages[name] = template.Must(t.ParseFS(templateFS, append(shared, n)...))
 	}
 	return pages
-}
-
-// secureHeaders sets the headers every page and asset carries.
-func secureHeaders(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", contentSecurityPolicy)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("X-Frame-Options", "DENY")
-		h.ServeHTTP(w, r)
-	})
 }
 
 // cacheAssets lets browsers keep the assets for an hour: they change only with the

@@ -76,7 +76,9 @@ func (s *Server) webPage(h webHandler) http.HandlerFunc {
 				return
 			}
 		}
-		p.View(func(st *rules.State) { c.ov = st.Overview() })
+		// Open concerns and incidents only: a page that lists closed ones reads them
+		// a page at a time (rules.State.ClosedConcerns), so no page costs the history.
+		p.View(func(st *rules.State) { c.ov = st.OpenOverview() })
 		c.loc, err = time.LoadLocation(c.ov.Timezone)
 		if err != nil {
 			c.loc = time.UTC
@@ -124,7 +126,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, c *webCtx, title, 
 	if c.can("first_ad", "armorer") || c.person == "" {
 		links = append(links, [2]string{"/day", "The day"})
 	}
-	links = append(links, [2]string{"/concerns", "Concerns"}, [2]string{"/safety", "Safety"})
+	links = append(links, [2]string{"/concerns", "Concerns"}, [2]string{"/people", "People"}, [2]string{"/safety", "Safety"})
 	for _, l := range links {
 		nav.Links = append(nav.Links, navLink{Href: base + l[0], Label: l[1], Current: l[0] == current})
 	}

@@ -40,7 +40,7 @@ func (s *Server) webReportPosterQR(w http.ResponseWriter, r *http.Request, c *we
 // absoluteURL is path on this server as the request reached it.
 func absoluteURL(r *http.Request, path string) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if isHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path

@@ -61,7 +61,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) (*reportView
 		return nil, false
 	}
 	v := &reportView{Production: p.ID(), Categories: choices(reportCategories, ""), Severities: choices(reportSeverities, "")}
-	p.View(func(st *rules.State) { v.Name = st.Overview().Name })
+	p.View(func(st *rules.State) { v.Name = st.OpenOverview().Name })
 	return v, true
 }
 

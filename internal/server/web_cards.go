@@ -126,9 +126,13 @@ type incidentCard struct {
 func (c *webCtx) incidentCards() []incidentCard {
 	var out []incidentCard
 	for _, i := range c.ov.Incidents {
-		out = append(out, incidentCard{IncidentView: i, Kind: sentence(words(i.Kind)), Opened: clock(i.Opened, c.now, c.loc)})
+		out = append(out, c.incidentCard(i))
 	}
 	return out
+}
+
+func (c *webCtx) incidentCard(i rules.IncidentView) incidentCard {
+	return incidentCard{IncidentView: i, Kind: sentence(words(i.Kind)), Opened: clock(i.Opened, c.now, c.loc)}
 }
 
 // others lists the people other than the caller, for "hand to" and attendee lists.

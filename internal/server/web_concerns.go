@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"coldset/internal/ledger"
@@ -15,30 +16,83 @@ import (
 // the safety officer and department heads answer them before their deadlines.
 
 type concernsView struct {
-	Base    string
-	Person  bool
-	Mine    []concernCard
-	Handled []concernCard // open concerns the caller may answer, soonest deadline first
-	Closed  []concernCard
-	Handler bool
+	Base       string
+	Person     bool
+	Mine       []concernCard
+	Handled    []concernCard // open concerns the caller may answer, soonest deadline first
+	Closed     []concernCard // a page of the answered ones, the latest filed first
+	ClosedMore string        // the next page of answered ones, or ""
+	Handler    bool
 }
 
-// webConcerns is GET /productions/{id}/concerns.
+// Closed concerns and incidents are listed a page at a time, the latest first, so
+// that no page costs the production's history: recentClosed of one's own beside the
+// open ones, closedPage of those one answers, with a link to the next page.
+const (
+	recentClosed = 10
+	closedPage   = 20
+)
+
+// webConcerns is GET /productions/{id}/concerns; ?after= pages the answered ones.
 func (s *Server) webConcerns(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.can("producer", "safety_officer") || c.me.DepartmentHead}
+	v.Mine = c.myConcerns(recentClosed)
 	for _, cv := range c.ov.Concerns {
-		card := c.concernCard(cv)
-		switch {
-		case cv.Reporter == c.person && c.person != "":
-			v.Mine = append(v.Mine, card)
-		case !c.handles(cv):
-		case card.Open:
-			v.Handled = append(v.Handled, card)
-		default:
-			v.Closed = append(v.Closed, card)
+		if (cv.Reporter != c.person || c.person == "") && c.handles(cv) {
+			v.Handled = append(v.Handled, c.concernCard(cv))
+		}
+	}
+	if v.Handler {
+		var next string
+		v.Closed, next = c.answeredConcerns(r.URL.Query().Get("after"), closedPage)
+		if next != "" {
+			v.ClosedMore = v.Base + "/concerns?after=" + url.QueryEscape(next) + "#closed-h"
 		}
 	}
 	s.render(w, r, http.StatusOK, "concerns", s.page(w, r, c, "Concerns", "/concerns", v))
+}
+
+// myConcerns lists the caller's own concerns: the open ones and the latest closed ones.
+func (c *webCtx) myConcerns(closed int) []concernCard {
+	if c.person == "" {
+		return nil
+	}
+	var out []concernCard
+	for _, cv := range c.ov.Concerns {
+		if cv.Reporter == c.person {
+			out = append(out, c.concernCard(cv))
+		}
+	}
+	var page []rules.ConcernView
+	c.prod.View(func(st *rules.State) { page, _ = st.ClosedConcerns([]string{c.person}, "", closed) })
+	for _, cv := range page {
+		out = append(out, c.concernCard(cv))
+	}
+	return out
+}
+
+// answeredConcerns reads a page of the closed concerns the caller answers (see
+// handles), other than their own, from the one after the concern named after: every
+// reporter's for a producer or safety officer, those of their department's people for
+// a department head. next is the after of the following page, or "".
+func (c *webCtx) answeredConcerns(after string, limit int) (cards []concernCard, next string) {
+	var reporters []string // nil: everyone's
+	if !c.can("producer", "safety_officer") {
+		reporters = []string{}
+		for _, p := range c.ov.People {
+			if c.me.DepartmentHead && c.me.Department != "" && p.Department == c.me.Department && p.ID != c.person {
+				reporters = append(reporters, p.ID)
+			}
+		}
+	}
+	var page []rules.ConcernView
+	c.prod.View(func(st *rules.State) { page, next = st.ClosedConcerns(reporters, after, limit) })
+	for _, cv := range page {
+		if (cv.Reporter != c.person || c.person == "") && c.handles(cv) {
+			cards = append(cards, c.concernCard(cv))
+		}
+	}
+	return cards, next
 }
 
 type concernView struct {
@@ -63,10 +117,10 @@ type step struct {
 // its reporter and those who answer it; anyone else on the production sees its status.
 func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	id := r.PathValue("item")
-	for _, cv := range c.ov.Concerns {
-		if cv.ID != id {
-			continue
-		}
+	var cv rules.ConcernView
+	found := false
+	c.prod.View(func(st *rules.State) { cv, found = st.Concern(id) })
+	if found {
 		v := concernView{Base: "/productions/" + c.ov.ID, C: c.concernCard(cv), Handles: c.handles(cv), Reporter: c.person != "" && cv.Reporter == c.person}
 		v.Private = !v.Handles && !v.Reporter
 		if !v.Private {

@@ -55,7 +55,7 @@ func ensureCSRF(w http.ResponseWriter, r *http.Request) string {
 		return csrfFor(seed)
 	}
 	seed := auth.NewSecret()
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/", HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteStrictMode})
 	return csrfFor(seed)
 }
 
@@ -89,7 +89,7 @@ func setFlash(w http.ResponseWriter, r *http.Request, f flash) {
 		data, _ = json.Marshal(f)
 		v = base64.RawURLEncoding.EncodeToString(data)
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", MaxAge: 120, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", MaxAge: 120, HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // takeFlash returns the pending flash, if any, and clears it so it shows once.
@@ -100,7 +100,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 		return nil
 	}
 	if w != nil {
-		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode})
 	}
 	data, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	if err != nil {

@@ -21,7 +21,8 @@ import (
 //
 // Field names carry the JSON type of the "with" value: s:NAME a string, n:NAME a
 // number, b:NAME a boolean, l:NAME a list (several fields, or one per line). Empty
-// fields are left out, so the rules name a missing one.
+// fields are left out, so the rules name a missing one; e:NAME sends the list NAME
+// empty when none of its boxes is ticked.
 //
 // The one exception to post/redirect/get is an anonymous concern: its receipt code
 // is shown once, in the answer to the POST itself, and kept nowhere.
@@ -81,21 +82,12 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 // people on set should not have to invent ids.
 var autoID = map[string]string{"concern.file": "concern", "incident.report": "report", "training.request": "training"}
 
-// freeID returns prefix-N for the first N not taken by a concern or incident. A
-// concurrent form may take it first; the rules then refuse the second as invalid.
-func (c *webCtx) freeID(prefix string) string {
-	taken := map[string]bool{}
-	for _, x := range c.ov.Concerns {
-		taken[x.ID] = true
-	}
-	for _, x := range c.ov.Incidents {
-		taken[x.ID] = true
-	}
-	for n := 1; ; n++ {
-		if id := fmt.Sprintf("%s-%d", prefix, n); !taken[id] {
-			return id
-		}
-	}
+// freeID returns prefix-N for an N no concern, incident or training request has
+// (rules.State.NextID). A concurrent form may take it first; the rules then refuse
+// the second as invalid.
+func (c *webCtx) freeID(prefix string) (id string) {
+	c.prod.View(func(st *rules.State) { id = st.NextID(prefix) })
+	return id
 }
 
 // formWith turns the typed form fields into the "with" map.
@@ -120,6 +112,10 @@ func formWith(form url.Values) map[string]any {
 			}
 		}
 		switch typ {
+		case "e": // e:NAME sends the list NAME empty when no box of it is ticked
+			if _, ok := with[name]; !ok && !form.Has("l:"+name) {
+				with[name] = []string{}
+			}
 		case "s":
 			if first != "" {
 				with[name] = first

@@ -61,7 +61,7 @@ func (s *Server) webQR(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		return
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if isHTTPS(r) {
 		scheme = "https"
 	}
 	page := map[string]string{"firearm": "firearms", "lot": "lots"}[kind]

@@ -32,10 +32,6 @@ func (s *Server) webOverview(w http.ResponseWriter, r *http.Request, c *webCtx) 
 			v.Holding = append(v.Holding, c.firearmCard(f))
 		}
 	}
-	for _, cv := range c.ov.Concerns {
-		if cv.Reporter == c.person && c.person != "" {
-			v.MyConcerns = append(v.MyConcerns, c.concernCard(cv))
-		}
-	}
+	v.MyConcerns = c.myConcerns(recentClosed)
 	s.render(w, r, http.StatusOK, "overview", s.page(w, r, c, c.ov.Name, "", v))
 }

@@ -110,14 +110,16 @@ func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Now = now.UTC().Format(time.RFC3339) // the countdowns count from the server's clock
 	c := &webCtx{access: access{prod: p}, now: now, roles: map[string]bool{}}
-	p.View(func(st *rules.State) { c.ov = st.Overview() })
+	var cv rules.ConcernView
+	p.View(func(st *rules.State) {
+		c.ov = st.OpenOverview()
+		cv, v.Found = st.Concern(found.concern)
+	})
 	if c.loc, err = time.LoadLocation(c.ov.Timezone); err != nil {
 		c.loc = time.UTC
 	}
-	for _, cv := range c.ov.Concerns {
-		if cv.ID == found.concern {
-			v.C, v.Found, v.CanReopen = c.concernCard(cv), true, cv.Status != "open"
-		}
+	if v.Found {
+		v.C, v.CanReopen = c.concernCard(cv), cv.Status != "open"
 	}
 	if v.Text, v.Thread, err = concernThread(r.Context(), p, found.concern, c); err != nil {
 		s.anonError(w, r, err)

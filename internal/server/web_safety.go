@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 
 	"coldset/internal/ledger"
@@ -18,12 +19,14 @@ type safetyView struct {
 	RiskWords string
 	Holds     []holdCard
 	Concerns  []concernCard
-	Incidents []incidentCard
+	Incidents []incidentCard // the open ones, then a page of the closed ones
 	Flags     []flagCard
 	Overrides []step
 	Officer   bool // safety officer: close incidents, clear holds
 	Producer  bool // producer: override
 	Person    bool
+
+	IncidentsMore string // the next page of closed incidents, or ""
 }
 
 type flagCard struct {
@@ -40,10 +43,19 @@ var riskWords = map[string]string{
 	rules.Red:   "Red: firearm work is on hold until the reasons below are dealt with and the hold is lifted.",
 }
 
-// webSafety is GET /productions/{id}/safety.
+// webSafety is GET /productions/{id}/safety; ?after= pages the closed incidents.
 func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: riskWords[c.ov.Risk.Level], Holds: c.holdCards(),
 		Incidents: c.incidentCards(), Officer: c.can("safety_officer"), Producer: c.can("producer"), Person: c.person != ""}
+	var closed []rules.IncidentView
+	var next string
+	c.prod.View(func(st *rules.State) { closed, next = st.ClosedIncidents(r.URL.Query().Get("after"), closedPage) })
+	for _, i := range closed {
+		v.Incidents = append(v.Incidents, c.incidentCard(i))
+	}
+	if next != "" {
+		v.IncidentsMore = v.Base + "/safety?after=" + url.QueryEscape(next) + "#inc-h"
+	}
 	for _, cv := range c.ov.Concerns {
 		if cv.Status == "open" {
 			v.Concerns = append(v.Concerns, c.concernCard(cv))

@@ -66,7 +66,7 @@ func (s *Server) webSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: secret, Path: "/", Expires: now.Add(auth.SessionTTL),
-		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode,
 	})
 	next := view.Next
 	if next == "" {
@@ -82,12 +82,12 @@ func (s *Server) webSignOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" && s.api.accounts != nil {
-		if err := s.api.accounts.DeleteCredential(r.Context(), auth.HashToken(ck.Value)); err != nil {
+		if err := s.endSession(r.Context(), ck.Value); err != nil {
 			s.webError(w, r, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode})
 	setFlash(w, r, flash{Kind: "ok", Title: "Signed out."})
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
@@ -134,7 +134,7 @@ func (s *Server) webHome(w http.ResponseWriter, r *http.Request) {
 		}
 		it := productionItem{ID: id, Person: person[id]}
 		p.View(func(st *rules.State) {
-			ov := st.Overview()
+			ov := st.OpenOverview()
 			it.Name, it.Risk, it.Holds = ov.Name, ov.Risk.Level, st.Holds()
 		})
 		view.Productions = append(view.Productions, it)

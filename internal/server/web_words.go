@@ -44,6 +44,13 @@ var doneWords = map[string]string{
 	"crew.walkoff":        "Walk-off recorded.",
 	"training.request":    "Training requested.",
 	"training.record":     "Training recorded.",
+
+	// The people pages.
+	"training.grant":       "Training granted. The hours count once trained and recorded.",
+	"training.deny":        "Training denied. The denial is flagged until the hours are on record.",
+	"person.add":           "Person added to the production.",
+	"person.roles":         "Roles recorded.",
+	"certification.record": "Certification recorded.",
 }
 
 // levelWords says who each escalation level reaches (concern-sla).
@@ -72,6 +79,7 @@ var ruleTitles = map[string]string{
 	rules.RiskRedHold:               "firearm work is on hold: the risk is red",
 	rules.SecureAtBreak:             "this firearm is on hold after a break",
 	rules.ConcernResolvedWithAction: "write the corrective action",
+	rules.ArmorerDualRole:           "the armorer may hold no other job here",
 	rules.Invalid:                   "check the form",
 }
 

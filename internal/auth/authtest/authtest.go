@@ -21,6 +21,9 @@ func Run(t *testing.T, open func(t *testing.T) auth.Store) {
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, open(t)) })
 	t.Run("memberships", func(t *testing.T) { testMemberships(t, open(t)) })
 	t.Run("concurrent accounts", func(t *testing.T) { testConcurrentAccounts(t, open(t)) })
+	t.Run("credential lists", func(t *testing.T) { testCredentialLists(t, open(t)) })
+	t.Run("password links", func(t *testing.T) { testPasswordLinks(t, open(t)) })
+	t.Run("concurrent password links", func(t *testing.T) { testConcurrentPasswordLinks(t, open(t)) })
 }
 
 func create(t *testing.T, st auth.Store, email string, admin bool) auth.Account {
@@ -57,8 +60,29 @@ func testAccounts(t *testing.T, st auth.Store) {
 		t.Errorf("AccountByEmail of an unknown e-mail: err = %v, want ErrNotFound", err)
 	}
 
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	session := auth.Credential{Hash: auth.HashToken("kim session"), Account: kim.ID, Kind: auth.KindSession, Created: now, Expires: now.Add(time.Hour)}
+	token := auth.Credential{Hash: auth.HashToken("kim token"), Account: kim.ID, Kind: auth.KindToken, Created: now}
+	link := auth.PasswordLink{Hash: auth.HashToken("kim link"), Account: kim.ID, Purpose: auth.LinkReset, Created: now, Expires: now.Add(time.Hour)}
+	for _, c := range []auth.Credential{session, token} {
+		if err := st.CreateCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.CreatePasswordLink(ctx, link); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.SetPassword(ctx, kim.ID, "$argon2id$new"); err != nil {
 		t.Fatalf("SetPassword: %v", err)
+	}
+	if _, _, err := st.CredentialAccount(ctx, session.Hash, now); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("kim's session outlived SetPassword: err = %v", err)
+	}
+	if _, _, err := st.CredentialAccount(ctx, token.Hash, now); err != nil {
+		t.Errorf("kim's API token ended with SetPassword: %v", err)
+	}
+	if l, _, err := st.PasswordLinkAccount(ctx, link.Hash); err != nil || l.Used.IsZero() {
+		t.Errorf("kim's password link after SetPassword: %+v, %v; want it used up", l, err)
 	}
 	if got, _ := st.AccountByEmail(ctx, kim.Email); got.PasswordHash != "$argon2id$new" {
 		t.Errorf("after SetPassword, PasswordHash = %q", got.PasswordHash)
@@ -207,5 +231,199 @@ func testConcurrentAccounts(t *testing.T, st auth.Store) {
 	}
 	if won != 1 {
 		t.Errorf("%d writers created the account, want 1", won)
+	}
+}
+
+func testCredentialLists(t *testing.T, st auth.Store) {
+	ctx := context.Background()
+	ana := create(t, st, "ana@example.com", false)
+	kim := create(t, st, "kim@example.com", false)
+	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	creds := []auth.Credential{
+		{Hash: auth.HashToken("t2"), Account: ana.ID, Kind: auth.KindToken, Created: now.Add(time.Minute)},
+		{Hash: auth.HashToken("t1"), Account: ana.ID, Kind: auth.KindToken, Created: now},
+		{Hash: auth.HashToken("t3"), Account: ana.ID, Kind: auth.KindToken, Created: now, Expires: now.Add(time.Hour)},
+		{Hash: auth.HashToken("s1"), Account: ana.ID, Kind: auth.KindSession, Created: now, Expires: now.Add(time.Hour)},
+		{Hash: auth.HashToken("k1"), Account: kim.ID, Kind: auth.KindToken, Created: now},
+	}
+	for _, c := range creds {
+		if err := st.CreateCredential(ctx, c); err != nil {
+			t.Fatalf("CreateCredential: %v", err)
+		}
+	}
+	tests := []struct {
+		name    string
+		account int64
+		kind    string
+		at      time.Time
+		want    []string
+	}{
+		{"tokens, oldest first", ana.ID, auth.KindToken, now, []string{"t1", "t3", "t2"}},
+		{"an expired token is left out", ana.ID, auth.KindToken, now.Add(time.Hour), []string{"t1", "t2"}},
+		{"sessions", ana.ID, auth.KindSession, now, []string{"s1"}},
+		{"another account's", kim.ID, auth.KindToken, now, []string{"k1"}},
+		{"none", kim.ID, auth.KindSession, now, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := st.Credentials(ctx, tt.account, tt.kind, tt.at)
+			if err != nil {
+				t.Fatalf("Credentials: %v", err)
+			}
+			if got == nil {
+				t.Fatalf("Credentials = nil, want an empty list")
+			}
+			var want []auth.Credential
+			for _, secret := range tt.want {
+				for _, c := range creds {
+					if bytes.Equal(c.Hash, auth.HashToken(secret)) {
+						want = append(want, c)
+					}
+				}
+			}
+			if len(got) != len(want) {
+				t.Fatalf("Credentials = %d credentials, want %d (%v)", len(got), len(want), tt.want)
+			}
+			// t1 and t3 were created at the same time: their order is by hash.
+			if tt.name == "tokens, oldest first" && bytes.Compare(want[0].Hash, want[1].Hash) > 0 {
+				want[0], want[1] = want[1], want[0]
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if !bytes.Equal(g.Hash, w.Hash) || g.Account != w.Account || g.Kind != w.Kind || !g.Created.Equal(w.Created) || !g.Expires.Equal(w.Expires) {
+					t.Errorf("credential %d = %+v, want %+v", i, g, w)
+				}
+			}
+		})
+	}
+}
+
+func testPasswordLinks(t *testing.T, st auth.Store) {
+	ctx := context.Background()
+	ana := create(t, st, "ana@example.com", false)
+	kim := create(t, st, "kim@example.com", false)
+	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	link := func(secret string, a auth.Account, created time.Time, ttl time.Duration) auth.PasswordLink {
+		t.Helper()
+		l := auth.PasswordLink{Hash: auth.HashToken(secret), Account: a.ID, Purpose: auth.LinkReset, Created: created, Expires: created.Add(ttl)}
+		if err := st.CreatePasswordLink(ctx, l); err != nil {
+			t.Fatalf("CreatePasswordLink(%s): %v", secret, err)
+		}
+		return l
+	}
+	first := link("first", ana, now, time.Hour)
+	link("second", ana, now.Add(time.Minute), time.Hour)
+	link("short", kim, now, time.Minute)
+	link("kim", kim, now, time.Hour)
+	if err := st.CreatePasswordLink(ctx, first); err == nil {
+		t.Errorf("CreatePasswordLink of a stored hash succeeded, want an error")
+	}
+
+	got, a, err := st.PasswordLinkAccount(ctx, first.Hash)
+	if err != nil {
+		t.Fatalf("PasswordLinkAccount: %v", err)
+	}
+	if a != ana || !bytes.Equal(got.Hash, first.Hash) || got.Account != ana.ID || got.Purpose != auth.LinkReset ||
+		!got.Created.Equal(first.Created) || !got.Expires.Equal(first.Expires) || !got.Used.IsZero() {
+		t.Errorf("PasswordLinkAccount = %+v, %+v; want %+v, %+v", got, a, first, ana)
+	}
+	if _, _, err := st.PasswordLinkAccount(ctx, auth.HashToken("unknown")); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("PasswordLinkAccount of an unknown link: err = %v, want ErrNotFound", err)
+	}
+
+	// ana has a session; kim has a session and a token.
+	for _, c := range []auth.Credential{
+		{Hash: auth.HashToken("ana session"), Account: ana.ID, Kind: auth.KindSession, Created: now, Expires: now.Add(time.Hour)},
+		{Hash: auth.HashToken("kim session"), Account: kim.ID, Kind: auth.KindSession, Created: now, Expires: now.Add(time.Hour)},
+		{Hash: auth.HashToken("ana token"), Account: ana.ID, Kind: auth.KindToken, Created: now},
+	} {
+		if err := st.CreateCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	uses := []struct {
+		name, secret string
+		at           time.Time
+		want         error
+	}{
+		{"unknown link", "unknown", now, auth.ErrNotFound},
+		{"expired link", "short", now.Add(time.Minute), auth.ErrLinkExpired},
+		{"first use", "second", now.Add(2 * time.Minute), nil},
+		{"second use", "second", now.Add(3 * time.Minute), auth.ErrLinkUsed},
+		{"an older link of the account", "first", now.Add(3 * time.Minute), auth.ErrLinkUsed},
+	}
+	for _, u := range uses {
+		a, err := st.UsePasswordLink(ctx, auth.HashToken(u.secret), u.at, "$argon2id$"+u.secret)
+		if !errors.Is(err, u.want) {
+			t.Errorf("%s: UsePasswordLink = %v, want %v", u.name, err, u.want)
+			continue
+		}
+		if err == nil && (a.ID != ana.ID || a.PasswordHash != "$argon2id$"+u.secret) {
+			t.Errorf("%s: UsePasswordLink = %+v, want ana with the new hash", u.name, a)
+		}
+	}
+	if got, _ := st.AccountByEmail(ctx, ana.Email); got.PasswordHash != "$argon2id$second" {
+		t.Errorf("after the link, ana's PasswordHash = %q", got.PasswordHash)
+	}
+	if got, _ := st.AccountByEmail(ctx, kim.Email); got.PasswordHash != kim.PasswordHash {
+		t.Errorf("kim's password changed by a refused link: %q", got.PasswordHash)
+	}
+	if l, _, _ := st.PasswordLinkAccount(ctx, first.Hash); !l.Used.Equal(now.Add(2 * time.Minute)) {
+		t.Errorf("ana's older link: Used = %v, want the time the other was used", l.Used)
+	}
+	if _, _, err := st.CredentialAccount(ctx, auth.HashToken("ana session"), now); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("ana's session outlived the new password: err = %v", err)
+	}
+	if _, _, err := st.CredentialAccount(ctx, auth.HashToken("ana token"), now); err != nil {
+		t.Errorf("ana's API token was removed with the sessions: %v", err)
+	}
+	if _, _, err := st.CredentialAccount(ctx, auth.HashToken("kim session"), now); err != nil {
+		t.Errorf("kim's session ended with ana's password: %v", err)
+	}
+	if l, _, _ := st.PasswordLinkAccount(ctx, auth.HashToken("kim")); !l.Used.IsZero() {
+		t.Errorf("kim's link was used up by ana's")
+	}
+
+	// A link made long after the others expired clears them away.
+	link("later", kim, now.AddDate(0, 3, 0), time.Hour)
+	if _, _, err := st.PasswordLinkAccount(ctx, first.Hash); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("a link that expired months ago is still kept: err = %v", err)
+	}
+}
+
+// testConcurrentPasswordLinks uses one link, and two links of one account, from
+// several writers at once: the password is set once.
+func testConcurrentPasswordLinks(t *testing.T, st auth.Store) {
+	ctx := context.Background()
+	ana := create(t, st, "ana@example.com", false)
+	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	for _, secret := range []string{"one", "two"} {
+		l := auth.PasswordLink{Hash: auth.HashToken(secret), Account: ana.ID, Purpose: auth.LinkInvite, Created: now, Expires: now.Add(time.Hour)}
+		if err := st.CreatePasswordLink(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const writers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			secret := []string{"one", "two"}[i%2]
+			_, errs[i] = st.UsePasswordLink(ctx, auth.HashToken(secret), now, fmt.Sprint("$argon2id$", i))
+		})
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, auth.ErrLinkUsed):
+			t.Errorf("UsePasswordLink: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d writers set the password, want 1", won)
 	}
 }

@@ -57,12 +57,19 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account,
 	return a, nil
 }
 
-// SetPassword replaces an account's password hash.
+// SetPassword replaces an account's password hash, uses up its password links and
+// ends its sessions.
 func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	tag, err := s.pool.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
-	if err == nil && tag.RowsAffected() == 0 {
-		err = auth.ErrNotFound
-	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = auth.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return endSessionsAndLinks(ctx, tx, account, time.Now())
+	})
 	if err != nil {
 		return fmt.Errorf("set password of account %d: %w", account, err)
 	}
@@ -174,4 +181,136 @@ func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
 	return out, nil
+}
+
+// Credentials lists the account's unexpired credentials of kind, oldest first.
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+	rows, err := s.pool.Query(ctx, `SELECT hash, created, expires FROM credentials
+		WHERE account = $1 AND kind = $2 AND (expires IS NULL OR expires > $3) ORDER BY created, hash`, account, kind, now)
+	if err != nil {
+		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Credential, error) {
+		c := auth.Credential{Account: account, Kind: kind}
+		var expires *time.Time
+		if err := r.Scan(&c.Hash, &c.Created, &expires); err != nil {
+			return c, err
+		}
+		c.Created = c.Created.UTC()
+		if expires != nil {
+			c.Expires = expires.UTC()
+		}
+		return c, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
+	}
+	return out, nil
+}
+
+// linkKeep is how long a used or expired password link stays, so that opening it
+// says what became of it rather than that it never existed.
+const linkKeep = 30 * 24 * time.Hour
+
+// CreatePasswordLink stores l, first dropping links that expired more than
+// linkKeep ago.
+func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
+	var used *time.Time
+	if !l.Used.IsZero() {
+		used = &l.Used
+	}
+	var b pgx.Batch
+	b.Queue("DELETE FROM password_links WHERE expires <= $1", l.Created.Add(-linkKeep))
+	b.Queue("INSERT INTO password_links (hash, account, purpose, created, expires, used) VALUES ($1, $2, $3, $4, $5, $6)",
+		l.Hash, l.Account, l.Purpose, l.Created, l.Expires, used)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	if err != nil {
+		return fmt.Errorf("create password link for account %d: %w", l.Account, err)
+	}
+	return nil
+}
+
+// PasswordLinkAccount returns the link with that hash and its account.
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+	l, a, err := passwordLink(ctx, s.pool, hash)
+	if err != nil {
+		return l, a, fmt.Errorf("password link: %w", err)
+	}
+	return l, a, nil
+}
+
+// passwordLink reads the link with that hash and its account.
+func passwordLink(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, hash []byte) (auth.PasswordLink, auth.Account, error) {
+	l := auth.PasswordLink{Hash: hash}
+	var a auth.Account
+	var used *time.Time
+	err := q.QueryRow(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
+			a.id, a.email, a.password_hash, a.admin, a.created
+		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = $1`, hash).
+		Scan(&l.Account, &l.Purpose, &l.Created, &l.Expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return l, a, auth.ErrNotFound
+	}
+	if err != nil {
+		return l, a, err
+	}
+	l.Created, l.Expires, a.Created = l.Created.UTC(), l.Expires.UTC(), a.Created.UTC()
+	if used != nil {
+		l.Used = used.UTC()
+	}
+	return l, a, nil
+}
+
+// UsePasswordLink sets the password through the link, uses up the account's links
+// and ends its sessions, in one transaction. The account's row is locked before the
+// link is read, so that two uses at once of one link, or of two links of the
+// account, set the password once.
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
+	var a auth.Account
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var account int64
+		err := tx.QueryRow(ctx, "SELECT account FROM password_links WHERE hash = $1", hash).Scan(&account)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return auth.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", account); err != nil {
+			return err
+		}
+		l, acct, err := passwordLink(ctx, tx, hash) // read after the lock: what a concurrent use committed
+		switch {
+		case err != nil:
+			return err
+		case !l.Used.IsZero():
+			return auth.ErrLinkUsed
+		case !now.Before(l.Expires):
+			return auth.ErrLinkExpired
+		}
+		if _, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", passwordHash, acct.ID); err != nil {
+			return err
+		}
+		if err := endSessionsAndLinks(ctx, tx, acct.ID, now); err != nil {
+			return err
+		}
+		a = acct
+		a.PasswordHash = passwordHash
+		return nil
+	})
+	if err != nil {
+		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+	}
+	return a, nil
+}
+
+// endSessionsAndLinks is what follows a new password: every unused password link of
+// the account is used up at now, and its sessions end. Its API tokens stay.
+func endSessionsAndLinks(ctx context.Context, tx pgx.Tx, account int64, now time.Time) error {
+	var b pgx.Batch
+	b.Queue("UPDATE password_links SET used = $1 WHERE account = $2 AND used IS NULL", now, account)
+	b.Queue("DELETE FROM credentials WHERE account = $1 AND kind = $2", account, auth.KindSession)
+	return tx.SendBatch(ctx, &b).Close()
 }

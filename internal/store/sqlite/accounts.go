@@ -60,12 +60,19 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account,
 	return a, nil
 }
 
-// SetPassword replaces an account's password hash.
+// SetPassword replaces an account's password hash, uses up its password links and
+// ends its sessions.
 func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	res, err := s.write.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", hash, account)
-	if err == nil {
-		err = oneRow(res)
-	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", hash, account)
+		if err == nil {
+			err = oneRow(res)
+		}
+		if err != nil {
+			return err
+		}
+		return endSessionsAndLinks(ctx, tx, account, time.Now())
+	})
 	if err != nil {
 		return fmt.Errorf("set password of account %d: %w", account, err)
 	}
@@ -235,4 +242,126 @@ func nullMicros(t time.Time) any {
 		return nil
 	}
 	return t.UnixMicro()
+}
+
+// Credentials lists the account's unexpired credentials of kind, oldest first.
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT hash, created, expires FROM credentials
+		WHERE account = ? AND kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created, hash`, account, kind, now.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
+	}
+	defer rows.Close()
+	out := []auth.Credential{}
+	for rows.Next() {
+		c := auth.Credential{Account: account, Kind: kind}
+		var created int64
+		var expires sql.NullInt64
+		if err := rows.Scan(&c.Hash, &created, &expires); err != nil {
+			return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
+		}
+		c.Created = time.UnixMicro(created).UTC()
+		if expires.Valid {
+			c.Expires = time.UnixMicro(expires.Int64).UTC()
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
+	}
+	return out, nil
+}
+
+// linkKeep is how long a used or expired password link stays, so that opening it
+// says what became of it rather than that it never existed.
+const linkKeep = 30 * 24 * time.Hour
+
+// CreatePasswordLink stores l, first dropping links that expired more than
+// linkKeep ago.
+func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM password_links WHERE expires <= ?", l.Created.Add(-linkKeep).UnixMicro()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO password_links (hash, account, purpose, created, expires, used) VALUES (?, ?, ?, ?, ?, ?)",
+			l.Hash, l.Account, l.Purpose, l.Created.UnixMicro(), l.Expires.UnixMicro(), nullMicros(l.Used))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create password link for account %d: %w", l.Account, err)
+	}
+	return nil
+}
+
+// PasswordLinkAccount returns the link with that hash and its account.
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+	l, a, err := passwordLink(ctx, s.read, hash)
+	if err != nil {
+		return l, a, fmt.Errorf("password link: %w", err)
+	}
+	return l, a, nil
+}
+
+func passwordLink(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, hash []byte) (auth.PasswordLink, auth.Account, error) {
+	l := auth.PasswordLink{Hash: hash}
+	var a auth.Account
+	var created, expires, accountCreated int64
+	var used sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
+			a.id, a.email, a.password_hash, a.admin, a.created
+		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = ?`, hash).
+		Scan(&l.Account, &l.Purpose, &created, &expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &accountCreated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, a, auth.ErrNotFound
+	}
+	if err != nil {
+		return l, a, err
+	}
+	l.Created, l.Expires, a.Created = time.UnixMicro(created).UTC(), time.UnixMicro(expires).UTC(), time.UnixMicro(accountCreated).UTC()
+	if used.Valid {
+		l.Used = time.UnixMicro(used.Int64).UTC()
+	}
+	return l, a, nil
+}
+
+// UsePasswordLink sets the password through the link, uses up the account's links
+// and ends its sessions, in one transaction.
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
+	var a auth.Account
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		l, acct, err := passwordLink(ctx, tx, hash)
+		switch {
+		case err != nil:
+			return err
+		case !l.Used.IsZero():
+			return auth.ErrLinkUsed
+		case !now.Before(l.Expires):
+			return auth.ErrLinkExpired
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, acct.ID); err != nil {
+			return err
+		}
+		if err := endSessionsAndLinks(ctx, tx, acct.ID, now); err != nil {
+			return err
+		}
+		a = acct
+		a.PasswordHash = passwordHash
+		return nil
+	})
+	if err != nil {
+		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+	}
+	return a, nil
+}
+
+// endSessionsAndLinks is what follows a new password: every unused password link of
+// the account is used up at now, and its sessions end. Its API tokens stay.
+func endSessionsAndLinks(ctx context.Context, tx *sql.Tx, account int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE password_links SET used = ? WHERE account = ? AND used IS NULL", now.UnixMicro(), account); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND kind = ?", account, auth.KindSession)
+	return err
 }

@@ -1,7 +1,8 @@
 // Package sqlite keeps coldset's production logs in one SQLite database file, the
 // embedded default. Writes go through a single connection in WAL mode with
-// synchronous=FULL, so an acknowledged append has been fsynced; reads use a
-// separate pool and never wait for the writer.
+// synchronous=FULL, so an acknowledged append has been synced to disk; reads use a
+// separate pool and never wait for the writer, and WAL checkpoints run on a
+// connection of their own (checkpoint.go).
 package sqlite
 
 import (
@@ -13,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"coldset/internal/store"
 )
@@ -35,20 +36,39 @@ type Store struct {
 	write *sql.DB // exactly one connection: appends queue here instead of failing busy
 	read  *sql.DB
 
-	inserts map[int]*sql.Stmt // prepared multi-row inserts on write, by row count; fixed after Open
+	inserts        map[int]*sql.Stmt // prepared multi-row inserts on write, by row count; fixed after Open
+	sizeStmt       *sql.Stmt         // Append's size query, prepared on write
+	checkpointStmt *sql.Stmt         // Append's checkpoint insert, prepared on write
+	ckpt           *checkpointer
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema
 // up to date. The path must name a file: an in-memory database would give the read
 // and write pools different databases.
 func Open(path string) (*Store, error) {
+	return open(path, true)
+}
+
+// open is Open; without checkpoints, no goroutine runs them and the caller (a test)
+// does through s.ckpt.checkpoint.
+func open(path string, checkpoints bool) (*Store, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open sqlite %q: want a plain file path", path)
 	}
 	// _txlock=immediate makes BEGIN take the write lock at once, so the size an append
 	// reads cannot change before it inserts, and a lock held by another process is
 	// waited for (busy_timeout) rather than failing on the upgrade from reader.
-	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)", busyTimeoutMillis)
+	//
+	// wal_autocheckpoint=0 keeps checkpoints off the commit path (see checkpoint.go);
+	// journal_size_limit shrinks a WAL that a long reader let grow, once it starts over.
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"+
+		"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)", busyTimeoutMillis, walMaxPages*pageSize)
+	// Sync with fdatasync(2), as SQLite does on every Linux build; this transpiled
+	// library defaults to fsync(2), which also writes the file's timestamps through
+	// the file system's journal on every commit. fdatasync still writes the size
+	// and everything else needed to read the data back. Process-wide, and an error
+	// only means the platform has no fdatasync, where fsync stays.
+	_, _ = msqlite.Fdatasync(true)
 	write, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
@@ -81,6 +101,10 @@ func Open(path string) (*Store, error) {
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
 	s.read = read
+	if s.ckpt, err = startCheckpointer(path, write, checkpoints); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -122,11 +146,21 @@ func checkDurable(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close closes both pools. Appends in flight finish or fail first.
+// Close stops the checkpoints and closes both pools. Appends in flight finish or
+// fail first. The last connection to close copies the WAL into the database file
+// and removes it, as SQLite does.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
+	}
 	for _, st := range s.inserts {
 		errs = append(errs, st.Close())
+	}
+	for _, st := range []*sql.Stmt{s.sizeStmt, s.checkpointStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())

@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"coldset/internal/auth"
+	"coldset/internal/ledger"
+	"coldset/internal/notify"
+	"coldset/internal/store/storetest"
+)
+
+// TestBrowserPasswordLink: an invited person opens the link, sets a password and is
+// signed in; the link then says it was used; the forgot-password page, with and
+// without a mail server. Every page is checked with axe-core and for gloves.
+func TestBrowserPasswordLink(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	env := newWebEnv(t, now)
+	// The pages run against a server of this test's own, on a store it can reach.
+	st := storetest.OpenSQLite(t)
+	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg := ledger.New(st, signer, Folders(false))
+	t.Cleanup(func() { lg.Close() })
+	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv.api.now = func() time.Time { return now }
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	env.url = hs.URL
+
+	accounts := st.(auth.Store)
+	if _, err := auth.Invite(ctx, accounts, "lou@high-mesa.test"); err != nil {
+		t.Fatal(err)
+	}
+	link, err := srv.passwordLink(httptest.NewRequest("GET", hs.URL+"/", nil), "lou@high-mesa.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(link, hs.URL)
+
+	lou := env.anonymous("lou")
+	lou.open(path)
+	lou.contains("main", "Set your password", "lou@high-mesa.test", "works once")
+	lou.look("password-set")
+	lou.set("#password", "a long new password")
+	lou.set("#repeat", "a long new pasword")
+	lou.click("form button")
+	lou.contains("#flash", "not the same")
+	lou.look("password-mismatch")
+	lou.set("#password", "a long new password")
+	lou.set("#repeat", "a long new password")
+	lou.click("form button")
+	lou.done("set the password")
+	lou.contains("#flash", "Your password is set", "lou@high-mesa.test")
+	if !lou.has(`form[action="/signout"]`) {
+		t.Error("lou is not signed in after setting the password")
+	}
+	if _, err := auth.SignIn(ctx, accounts, "lou@high-mesa.test", "a long new password"); err != nil {
+		t.Errorf("sign in with the password set in the browser: %v", err)
+	}
+
+	lou.open(path)
+	lou.contains("main", "This link does not work", "used already")
+	lou.look("password-link-used")
+
+	ana := env.anonymous("ana")
+	ana.open("/signin")
+	ana.click(`a[href="/signin/forgot"]`)
+	ana.contains("main", "Ask your studio admin")
+	ana.look("forgot-no-mail")
+
+	srv.pw.mail = &notify.SMTP{Addr: "127.0.0.1:1", From: "coldset@studio.test"} // nobody listens: the mail fails, unseen
+	srv.pw.publicURL = hs.URL
+	ana.open("/signin/forgot")
+	ana.look("forgot")
+	ana.set("#email", "ana@high-mesa.test")
+	ana.click("form button")
+	ana.contains("#flash", "If an account has the e-mail ana@high-mesa.test")
+	ana.look("forgot-sent")
+	srv.pw.sending.Wait()
+}

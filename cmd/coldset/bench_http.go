@@ -103,7 +103,23 @@ func benchHTTP(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A lane is one person working through a day: its next request waits until the
+	// one before it was answered, as a person acts on what the last answer showed,
+	// so a slow server cannot make a lane's steps overtake each other. The wait still
+	// counts in the latency, which runs from the scheduled time.
+	answered := make([]chan struct{}, len(reqs))
+	for i := range answered {
+		answered[i] = make(chan struct{})
+	}
 	res := loadgen.Run(ctx, *rate, *duration, func(ctx context.Context, i int) error {
+		defer close(answered[i])
+		if prev := i - *lanes; prev >= 0 {
+			select {
+			case <-answered[prev]:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		return c.do(ctx, reqs[i])
 	})
 	stop()

@@ -140,7 +140,7 @@ func (lk *lockout) message() string {
 		what = "sign-in from your network address is paused"
 	}
 	return fmt.Sprintf("Too many failed sign-ins: %s until %s UTC (%s from now). Try again then; if you have forgotten "+
-		"the password, ask your studio admin.", what, lk.until.UTC().Format("15:04"), minutes(wait))
+		"the password, use \"Forgot your password?\" on the sign-in page or ask your studio admin.", what, lk.until.UTC().Format("15:04"), minutes(wait))
 }
 
 func minutes(d time.Duration) string {

@@ -24,36 +24,15 @@ type productionItem struct {
 // listProductions answers the productions the caller may see: a member those they
 // are a person on, a studio admin every one.
 func (s *Server) listProductions(w http.ResponseWriter, r *http.Request, c auth.Account) {
-	ms, err := s.api.accounts.Memberships(r.Context(), c.ID)
+	visible, err := s.visibleProductions(r.Context(), c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	person := map[string]string{}
-	var ids []string
-	for _, m := range ms {
-		person[m.Production] = m.Person
-		ids = append(ids, m.Production)
-	}
-	if c.Admin {
-		if ids, err = s.ledger.Productions(r.Context()); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
 	out := []productionItem{}
-	for _, id := range ids {
-		p, err := s.production(r.Context(), id)
-		var ae *apiError
-		if errors.As(err, &ae) && ae.kind == kindNotFound {
-			continue // granted before it was created, or a bench log
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		it := productionItem{ID: id, Person: person[id]}
-		p.View(func(st *rules.State) {
+	for _, vp := range visible {
+		it := productionItem{ID: vp.ID, Person: vp.Person}
+		vp.prod.View(func(st *rules.State) {
 			ov := st.OpenOverview()
 			it.Name, it.Risk, it.Holds = ov.Name, ov.Risk.Level, st.Holds()
 		})
@@ -87,7 +66,7 @@ func (s *Server) createProduction(w http.ResponseWriter, r *http.Request, c auth
 		return
 	}
 	var ov rules.Overview
-	p.View(func(st *rules.State) { ov = st.Overview() })
+	p.View(func(st *rules.State) { ov = st.OpenOverview() })
 	writeStatus(w, http.StatusCreated, productionJSON{Overview: ov, Size: p.Log().Size()})
 }
 
@@ -204,4 +183,44 @@ func (s *Server) getProduction(w http.ResponseWriter, r *http.Request, a access)
 		return
 	}
 	writeJSON(w, out)
+}
+
+// visibleProduction is a production an account may see, and the person the account
+// is on it ("" for a studio admin who is not on it).
+type visibleProduction struct {
+	ID, Person string
+	prod       *production.Production
+}
+
+// visibleProductions lists the productions an account may see: those it is a person
+// on, and every one for a studio admin. The API's list and the admin page share it.
+func (s *Server) visibleProductions(ctx context.Context, acct auth.Account) ([]visibleProduction, error) {
+	ms, err := s.api.accounts.Memberships(ctx, acct.ID)
+	if err != nil {
+		return nil, err
+	}
+	person := map[string]string{}
+	var ids []string
+	for _, m := range ms {
+		person[m.Production] = m.Person
+		ids = append(ids, m.Production)
+	}
+	if acct.Admin {
+		if ids, err = s.ledger.Productions(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var out []visibleProduction
+	for _, id := range ids {
+		p, err := s.production(ctx, id)
+		var ae *apiError
+		if errors.As(err, &ae) && ae.kind == kindNotFound {
+			continue // granted before it was created, or a bench log
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, visibleProduction{ID: id, Person: person[id], prod: p})
+	}
+	return out, nil
 }

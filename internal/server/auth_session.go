@@ -117,21 +117,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.limiter.succeed(req.Email)
-	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
-	if err != nil {
+	if err := s.startSession(w, r, a.ID, now); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     sessionCookie,
-		Value:    secret,
-		Path:     "/",
-		Expires:  now.Add(auth.SessionTTL),
-		MaxAge:   int(auth.SessionTTL / time.Second),
-		HttpOnly: true,
-		Secure:   isHTTPS(r),
-		SameSite: http.SameSiteLaxMode,
-	})
 	s.writeAccount(w, r, a, http.StatusCreated)
 }
 
@@ -175,5 +164,20 @@ func (s *Server) endSession(ctx context.Context, secret string) error {
 	if known == nil {
 		s.forgetAuth(a.ID)
 	}
+	return nil
+}
+
+// startSession issues a browser session for the account and sets its cookie:
+// HttpOnly so no script reads it, SameSite=Lax so another site cannot post with it,
+// Secure whenever the request came over HTTPS.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, account int64, now time.Time) error {
+	secret, err := auth.Issue(r.Context(), s.api.accounts, account, auth.KindSession, now, auth.SessionTTL)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", Expires: now.Add(auth.SessionTTL),
+		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode,
+	})
 	return nil
 }

@@ -85,39 +85,21 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int,
 // productions where they are a producer or safety officer.
 func (s *Server) adminProductions(r *http.Request, acct auth.Account) (adminView, error) {
 	v := adminView{Admin: acct.Admin}
-	ms, err := s.api.accounts.Memberships(r.Context(), acct.ID)
+	visible, err := s.visibleProductions(r.Context(), acct)
 	if err != nil {
 		return v, err
 	}
-	person := map[string]string{}
-	var ids []string
-	for _, m := range ms {
-		person[m.Production] = m.Person
-		ids = append(ids, m.Production)
-	}
-	if acct.Admin {
-		if ids, err = s.ledger.Productions(r.Context()); err != nil {
-			return v, err
-		}
-	}
-	for _, id := range ids {
-		p, err := s.production(r.Context(), id)
-		var ae *apiError
-		if errors.As(err, &ae) && ae.kind == kindNotFound {
-			continue // granted before it was created, or a bench log
-		}
-		if err != nil {
-			return v, err
-		}
+	for _, vp := range visible {
+		id, p := vp.ID, vp.prod
 		var ov rules.Overview
-		p.View(func(st *rules.State) { ov = st.Overview() })
+		p.View(func(st *rules.State) { ov = st.OpenOverview() })
 		it := adminProduction{ID: id, Name: ov.Name, Risk: ov.Risk.Level}
 		adds := false
 		for _, pv := range ov.People {
 			if len(pv.Roles) > 0 {
 				it.People++
 			}
-			if pv.ID == person[id] && person[id] != "" {
+			if pv.ID == vp.Person && vp.Person != "" {
 				it.Mine = roleWords(pv.Roles)
 				adds = slices.Contains(pv.Roles, "producer") || slices.Contains(pv.Roles, "safety_officer")
 			}
@@ -173,7 +155,7 @@ func (s *Server) webCreateProduction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var name string
-	p.View(func(st *rules.State) { name = st.Overview().Name })
+	p.View(func(st *rules.State) { name = st.OpenOverview().Name })
 	setFlash(w, r, flash{Kind: "ok", Title: "Production " + name + " created.",
 		Message: "Invite its people now: a producer and a safety officer first, who can then add the rest."})
 	http.Redirect(w, r, "/productions/"+p.ID()+"/people", http.StatusSeeOther)

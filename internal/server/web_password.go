@@ -179,15 +179,10 @@ func (s *Server) webPassword(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
-	if err != nil {
+	if err := s.startSession(w, r, a.ID, now); err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: secret, Path: "/", Expires: now.Add(auth.SessionTTL),
-		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode,
-	})
 	setFlash(w, r, flash{Kind: "ok", Title: "Your password is set.", Message: "You are signed in as " + a.Email +
 		". Any other sign-in of this account has ended."})
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -385,7 +385,7 @@ func (s *Server) webInvite(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		s.renderPeople(w, r, c, statusOf(err), form, &f)
 		return
 	}
-	c.prod.View(func(st *rules.State) { c.ov = st.Overview() })
+	c.prod.View(func(st *rules.State) { c.ov = st.OpenOverview() })
 	v := invitedView{Base: "/productions/" + c.ov.ID, Email: inv.email, NeedsPassword: inv.account.PasswordHash == ""}
 	for _, pv := range c.ov.People {
 		if pv.ID == inv.person {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"coldset/internal/auth"
 	"coldset/internal/rules"
@@ -59,15 +58,10 @@ func (s *Server) webSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.limiter.succeed(view.Email)
-	secret, err := auth.Issue(r.Context(), s.api.accounts, a.ID, auth.KindSession, now, auth.SessionTTL)
-	if err != nil {
+	if err := s.startSession(w, r, a.ID, now); err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: secret, Path: "/", Expires: now.Add(auth.SessionTTL),
-		MaxAge: int(auth.SessionTTL / time.Second), HttpOnly: true, Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode,
-	})
 	next := view.Next
 	if next == "" {
 		next = "/"

@@ -308,9 +308,7 @@ func (l *Log) decide(r *request, next uint64) bool {
 		r.err, r.final = fmt.Errorf("append to %s: %w", l.production, err), true
 		return false
 	}
-	for i := range leaves {
-		l.tree.AppendLeafHash(leaves[i][:])
-	}
+	l.tree.appendLeaves(leaves)
 	r.n = len(entries)
 	return true
 }
@@ -319,25 +317,26 @@ func (l *Log) decide(r *request, next uint64) bool {
 // their canonical bodies and leaf hashes. The tree must hold exactly next leaves.
 func (l *Log) encode(entries []Entry, next uint64) ([][]byte, []hash, error) {
 	bodies := make([][]byte, len(entries))
-	leaves := make([]hash, len(entries))
-	var prev []byte
+	// The hash each entry's Prev points at, then the entries' own: one allocation.
+	hashes := make([]hash, 1+len(entries))
 	if next > 0 {
-		h := l.tree.leaf(next - 1)
-		prev = h[:]
+		hashes[0] = l.tree.leaf(next - 1)
 	}
 	for i := range entries {
 		entries[i].Production = l.production
 		entries[i].Index = next + uint64(i)
-		entries[i].Prev = prev
+		entries[i].Prev = nil
+		if next+uint64(i) > 0 {
+			entries[i].Prev = hashes[i][:]
+		}
 		b, err := entries[i].Encode()
 		if err != nil {
 			return nil, nil, fmt.Errorf("append to %s: %w", l.production, err)
 		}
 		bodies[i] = b
-		leaves[i] = hash(LeafHash(b))
-		prev = leaves[i][:]
+		hashes[i+1] = leafHash(b)
 	}
-	return bodies, leaves, nil
+	return bodies, hashes[1:], nil
 }
 
 // fold applies entries as a reload would: decoded from their bodies, so the live

@@ -99,35 +99,19 @@ func (s *Server) webHome(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	ms, err := s.api.accounts.Memberships(r.Context(), acct.ID)
+	visible, err := s.visibleProductions(r.Context(), acct)
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	ids := []string{}
-	person := map[string]string{}
-	for _, m := range ms {
-		ids = append(ids, m.Production)
-		person[m.Production] = m.Person
-	}
-	if acct.Admin {
-		if ids, err = s.ledger.Productions(r.Context()); err != nil {
-			s.webError(w, r, err)
-			return
-		}
-	}
-	if len(ids) == 1 && !acct.Admin {
-		http.Redirect(w, r, "/productions/"+ids[0], http.StatusSeeOther)
+	if len(visible) == 1 && !acct.Admin {
+		http.Redirect(w, r, "/productions/"+visible[0].ID, http.StatusSeeOther)
 		return
 	}
 	view := homeView{}
-	for _, id := range ids {
-		p, err := s.production(r.Context(), id)
-		if err != nil {
-			continue // granted before it was created
-		}
-		it := productionItem{ID: id, Person: person[id]}
-		p.View(func(st *rules.State) {
+	for _, vp := range visible {
+		it := productionItem{ID: vp.ID, Person: vp.Person}
+		vp.prod.View(func(st *rules.State) {
 			ov := st.OpenOverview()
 			it.Name, it.Risk, it.Holds = ov.Name, ov.Risk.Level, st.Holds()
 		})

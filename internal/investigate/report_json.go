@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"coldset/internal/ledger"
 )
 
 // JSON returns the report as `coldset report --format json` writes it and an
@@ -57,17 +58,17 @@ func appendEvent(b []byte, ev *Event) ([]byte, error) {
 		return nil, err
 	}
 	b = append(b, `,"type":`...)
-	b = appendString(b, ev.Type)
+	b = ledger.AppendJSONString(b, ev.Type)
 	if ev.Actor != nil {
 		b = append(b, `,"actor":`...)
 		b = appendPerson(b, ev.Actor)
 	}
 	b = append(b, `,"summary":`...)
-	b = appendString(b, ev.Summary)
+	b = ledger.AppendJSONString(b, ev.Summary)
 	for _, f := range [...]struct{ key, val string }{{`,"rule":`, ev.Rule}, {`,"firearm":`, ev.Firearm}, {`,"lot":`, ev.Lot}} {
 		if f.val != "" {
 			b = append(b, f.key...)
-			b = appendString(b, f.val)
+			b = ledger.AppendJSONString(b, f.val)
 		}
 	}
 	if len(ev.People) > 0 {
@@ -85,11 +86,11 @@ func appendPerson(b []byte, p *Person) []byte {
 	b = append(b, '{')
 	if p.ID != "" {
 		b = append(b, `"id":`...)
-		b = appendString(b, p.ID)
+		b = ledger.AppendJSONString(b, p.ID)
 		b = append(b, ',')
 	}
 	b = append(b, `"name":`...)
-	b = appendString(b, p.Name)
+	b = ledger.AppendJSONString(b, p.Name)
 	if len(p.Roles) > 0 {
 		b = append(b, `,"roles":`...)
 		b = appendStrings(b, p.Roles)
@@ -103,7 +104,7 @@ func appendStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = ledger.AppendJSONString(b, s)
 	}
 	return append(b, ']')
 }
@@ -118,57 +119,3 @@ func appendTime(b []byte, t time.Time) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string the way encoding/json does: <, > and & and
-// control characters escaped as \u00XX (or \n, \r, \t, \b, \f), invalid UTF-8 as
-// \ufffd, and U+2028 and U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

@@ -21,7 +21,7 @@ var errYearRange = errors.New("year outside of range [0,9999]")
 // strings replace invalid UTF-8 with U+FFFD.
 func appendEntry(dst []byte, e *Entry) ([]byte, error) {
 	dst = append(dst, `{"production":`...)
-	dst = appendJSONString(dst, e.Production)
+	dst = AppendJSONString(dst, e.Production)
 	dst = append(dst, `,"index":`...)
 	dst = strconv.AppendUint(dst, e.Index, 10)
 	if len(e.Prev) > 0 {
@@ -39,10 +39,10 @@ func appendEntry(dst []byte, e *Entry) ([]byte, error) {
 	dst = append(dst, '"')
 	if e.Actor != "" {
 		dst = append(dst, `,"actor":`...)
-		dst = appendJSONString(dst, e.Actor)
+		dst = AppendJSONString(dst, e.Actor)
 	}
 	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, e.Type)
+	dst = AppendJSONString(dst, e.Type)
 	if len(e.Payload) > 0 {
 		dst = append(dst, `,"payload":`...)
 		var err error
@@ -99,8 +99,10 @@ func isLineSep(b []byte) bool { return len(b) >= 2 && b[0] == 0x80 && b[1]&^1 ==
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as encoding/json writes a string with HTML escaping on.
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s as encoding/json writes a string with HTML escaping on:
+// <, > and & and control characters as \u00XX (or \n, \r, \t, \b, \f), invalid UTF-8
+// as \ufffd, U+2028 and U+2029 escaped. The report's JSON writer uses it too.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {

@@ -98,12 +98,9 @@ func runServe(ctx context.Context, args []string) error {
 			logger.Warn("the forgot-password form mails no links without --url: it tells people to ask their studio admin")
 		}
 	}
-	srv := &http.Server{
-		Handler:           server.New(cfg),
-		ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig:         tlsConfig,
-		ErrorLog:          server.ErrorLog(os.Stderr), // net/http's own messages, without client addresses
-	}
+	srv := server.New(cfg).HTTPServer(server.DefaultTimeouts)
+	srv.TLSConfig = tlsConfig
+	srv.ErrorLog = server.ErrorLog(os.Stderr) // net/http's own messages, without client addresses
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

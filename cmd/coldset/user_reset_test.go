@@ -20,7 +20,7 @@ func TestUserReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := auth.Invite(ctx, st, "new@crew.test"); err != nil {
+	if _, _, err := auth.Invite(ctx, st, "new@crew.test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := auth.AddAccount(ctx, st, "ana@crew.test", "a long password", false); err != nil {

@@ -13,7 +13,7 @@ import (
 func TestPasswordLinks(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	invited, err := auth.Invite(ctx, st, "new@example.com")
+	invited, _, err := auth.Invite(ctx, st, "new@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -55,17 +56,30 @@ func HashPassword(password string) (string, error) {
 
 // CheckPassword reports whether password matches the PHC string hash, in time that
 // does not depend on where they differ. It returns ErrBadPassword for a mismatch, an
-// empty hash (an invited account without a password) or a malformed one.
+// empty hash (an invited account without a password) or a malformed one. Every one of
+// these answers costs one argon2id derivation, as a wrong password does: an answer
+// that came sooner would tell which accounts have no password yet.
 func CheckPassword(hash, password string) error {
 	p, err := parsePHC(hash)
 	if err != nil || len(password) > maxPasswordLen {
+		p, _ = parsePHC(dummyHash())
+		password = password[:min(len(password), maxPasswordLen)]
+		derive(p, password)
 		return ErrBadPassword
 	}
-	key := argon2.IDKey([]byte(password), p.salt, p.time, p.memory, p.threads, uint32(len(p.key)))
-	if subtle.ConstantTimeCompare(key, p.key) != 1 {
+	if subtle.ConstantTimeCompare(derive(p, password), p.key) != 1 {
 		return ErrBadPassword
 	}
 	return nil
+}
+
+// derivations counts argon2id derivations, so that tests can check that every way a
+// sign-in fails does the same work (timing asserted by a clock would be flaky).
+var derivations atomic.Uint64
+
+func derive(p phc, password string) []byte {
+	derivations.Add(1)
+	return argon2.IDKey([]byte(password), p.salt, p.time, p.memory, p.threads, uint32(len(p.key)))
 }
 
 // dummyHash is checked against when no account matches the e-mail, so that a sign-in
@@ -78,8 +92,7 @@ var dummyHash = sync.OnceValue(func() string {
 
 // CheckNoAccount spends the time of one CheckPassword and returns ErrBadPassword.
 func CheckNoAccount(password string) error {
-	CheckPassword(dummyHash(), password)
-	return ErrBadPassword
+	return CheckPassword("", password)
 }
 
 type phc struct {

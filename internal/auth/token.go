@@ -134,21 +134,25 @@ func AddAccount(ctx context.Context, st Store, email, password string, admin boo
 }
 
 // Invite returns the account for email, creating it without a password when there
-// is none: it can sign in once it is given one (AddAccount).
-func Invite(ctx context.Context, st Store, email string) (Account, error) {
+// is none: it can sign in once it is given one (AddAccount). created reports whether
+// this call made the account: only then may the inviter be handed a way to set its
+// password, since an account someone else made (even one still without a password)
+// belongs to whoever that invitation was for.
+func Invite(ctx context.Context, st Store, email string) (a Account, created bool, err error) {
 	e, err := CheckEmail(email)
 	if err != nil {
-		return Account{}, fmt.Errorf("invite: %w", err)
+		return Account{}, false, fmt.Errorf("invite: %w", err)
 	}
-	a, err := st.AccountByEmail(ctx, e)
+	a, err = st.AccountByEmail(ctx, e)
 	if errors.Is(err, ErrNotFound) {
 		a, err = st.CreateAccount(ctx, Account{Email: e})
+		created = err == nil
 		if errors.Is(err, ErrExists) { // created by a concurrent invitation
 			a, err = st.AccountByEmail(ctx, e)
 		}
 	}
 	if err != nil {
-		return Account{}, fmt.Errorf("invite %s: %w", e, err)
+		return Account{}, false, fmt.Errorf("invite %s: %w", e, err)
 	}
-	return a, nil
+	return a, created, nil
 }

@@ -77,7 +77,7 @@ func TestSignIn(t *testing.T) {
 	if _, err := auth.AddAccount(ctx, st, "Ana@example.com", "a long password", true); err != nil {
 		t.Fatal(err)
 	}
-	invited, err := auth.Invite(ctx, st, "kim@example.com")
+	invited, _, err := auth.Invite(ctx, st, "kim@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +90,18 @@ func TestSignIn(t *testing.T) {
 		{"wrong password", "ana@example.com", "a long passwore", false},
 		{"unknown e-mail", "zed@example.com", "a long password", false},
 		{"invited account without a password", "kim@example.com", "", false},
+		{"invited account, any password", "kim@example.com", "a long password", false},
+		{"password beyond the longest", "ana@example.com", strings.Repeat("x", auth.MaxPasswordLen+1), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Every answer costs one argon2id derivation: one that cost none would
+			// answer sooner and tell which accounts have no password yet.
+			before := auth.Derivations()
 			_, err := auth.SignIn(ctx, st, tt.email, tt.password)
+			if n := auth.Derivations() - before; n != 1 {
+				t.Errorf("SignIn made %d argon2id derivations, want 1 like every other answer", n)
+			}
 			if tt.ok != (err == nil) {
 				t.Errorf("SignIn = %v, want ok %v", err, tt.ok)
 			}

@@ -53,6 +53,11 @@ func (p *Production) Close() error { return p.log.Close() }
 // caller sees escalations that fired while the clock moved as well as the command's
 // own flags. An error means nothing may be assumed recorded; a refusal is not an error.
 func (p *Production) Do(ctx context.Context, by rules.Actor, c rules.Command, now time.Time) (rules.Result, error) {
+	if by.Anonymous {
+		// An anonymous report's time is kept to the second: finer timing could be
+		// matched against a phone's or a network's own logs to tell who sent it.
+		now = now.Truncate(time.Second)
+	}
 	var evs []rules.Event
 	_, err := p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
 		f := lf.(*folder)

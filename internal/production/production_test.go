@@ -268,3 +268,38 @@ func TestConcurrentDo(t *testing.T) {
 		}
 	}
 }
+
+// An anonymous report is recorded to the second, a named one as it came: finer timing
+// of an anonymous entry could be matched against logs kept outside coldset.
+func TestAnonymousEntriesKeepTheSecondOnly(t *testing.T) {
+	tl := newTestLedger(t)
+	p := tl.open(t)
+	defer p.Close()
+	setUp(t, p)
+	at := start.Add(time.Minute + 123456789*time.Nanosecond)
+	tests := []struct {
+		name string
+		by   rules.Actor
+		want time.Time
+	}{
+		{"anonymous", rules.Actor{Anonymous: true, Receipt: "a-receipt-code-of-enough-length"}, at.Truncate(time.Second)},
+		{"named", rules.Actor{Person: "ana"}, at},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := p.Log().Size()
+			do(t, p, tt.by, cmd(t, "concern.file", map[string]any{"id": fmt.Sprintf("c-%d", i), "category": "fatigue", "severity": "low", "text": "long days"}), at)
+			rows, err := p.Log().Entries(context.Background(), before, before+1)
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("entry %d: %v", before, err)
+			}
+			e, err := ledger.DecodeEntry(rows[0].Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !e.Time.Equal(tt.want) {
+				t.Errorf("recorded at %s, want %s", e.Time.Format(time.RFC3339Nano), tt.want.Format(time.RFC3339Nano))
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"coldset/internal/auth"
@@ -25,6 +26,8 @@ type api struct {
 	// now is the server clock: the time of every action and tick. Tests set it;
 	// nothing over HTTP can.
 	now func() time.Time
+	// inviting makes invitations one at a time: invitePerson.
+	inviting sync.Mutex
 }
 
 // registerAPI registers the account and action routes. Every route that changes

@@ -7,6 +7,7 @@ import (
 
 	"coldset/internal/auth"
 	"coldset/internal/production"
+	"coldset/internal/rules"
 	"coldset/internal/store"
 )
 
@@ -20,42 +21,66 @@ type access struct {
 // memberHandler is a handler for callers who may see the production {id}.
 type memberHandler func(w http.ResponseWriter, r *http.Request, a access)
 
+// may reports whether the caller may read what of the production: the read policy of
+// rules.State.MayRead for a person on it. A studio admin who is not a person on it
+// reads its status, to set it up; the words of its record are for its people.
+func (a access) may(what rules.Read) bool {
+	if a.person == "" {
+		return a.account.Admin && what == rules.ReadStatus
+	}
+	ok := false
+	a.prod.View(func(st *rules.State) { ok = st.MayRead(a.person, what) })
+	return ok
+}
+
 // member lets through the people of production {id} and studio admins. Anyone else
 // gets the same 404 as for a production that does not exist: a member of one
 // production learns nothing of another, not even that it exists.
 func (s *Server) member(h memberHandler) http.HandlerFunc {
 	return s.authed(func(w http.ResponseWriter, r *http.Request, c auth.Account) {
-		id := r.PathValue("id")
-		person, err := s.personOn(r.Context(), c, id)
+		a, err := s.accessTo(r.Context(), c, r.PathValue("id"))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		p, err := s.production(r.Context(), id)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		h(w, r, access{account: c, person: person, prod: p})
+		h(w, r, a)
 	})
 }
 
-// personOn returns the caller's person on production id ("" for an admin who is not
-// one), or the not-found error for a caller who may not see it.
-func (s *Server) personOn(ctx context.Context, c auth.Account, id string) (string, error) {
+// accessTo returns what the caller may do on production id: the person they act as
+// ("" for a studio admin who is none) and the production. A caller who may not see it
+// gets the not-found error: not on it, or on it with every role removed (the account
+// stays bound to that person, so that an id always means one account, but reads and
+// does nothing there until given a role again).
+func (s *Server) accessTo(ctx context.Context, c auth.Account, id string) (access, error) {
 	ms, err := s.memberships(ctx, c.ID, id)
 	if err != nil {
-		return "", err
+		return access{}, err
 	}
+	person := ""
 	for _, m := range ms {
 		if m.Production == id {
-			return m.Person, nil
+			person = m.Person
 		}
 	}
-	if c.Admin {
-		return "", nil
+	if person == "" && !c.Admin {
+		return access{}, noProduction(id)
 	}
-	return "", noProduction(id)
+	p, err := s.production(ctx, id)
+	if err != nil {
+		return access{}, err
+	}
+	if person != "" {
+		on := false
+		p.View(func(st *rules.State) { on = st.On(person) })
+		switch {
+		case !on && c.Admin:
+			person = "" // a studio admin taken off as a person still sets it up
+		case !on:
+			return access{}, noProduction(id)
+		}
+	}
+	return access{account: c, person: person, prod: p}, nil
 }
 
 // production returns the live production id, or the not-found error when it has

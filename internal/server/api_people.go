@@ -13,8 +13,8 @@ import (
 type inviteResponse struct {
 	Person string `json:"person"`
 	Email  string `json:"email"`
-	// NeedsPassword: the account was made by this invitation (or an earlier one) and
-	// cannot sign in until it is given a password (coldset user add).
+	// NeedsPassword: the account has no password yet (made by this invitation or an
+	// earlier one) and cannot sign in until it is given one.
 	NeedsPassword bool `json:"needs_password"`
 	actionResponse
 }
@@ -44,6 +44,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, a access) {
 type invited struct {
 	person, email string
 	account       auth.Account
+	created       bool // this invitation made the account
 	res           rules.Result
 }
 
@@ -65,13 +66,21 @@ func (s *Server) invitePerson(r *http.Request, a access, email string, with map[
 	if err != nil {
 		return invited{}, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: "email", detail: err.Error()}
 	}
-	if err := s.notYetOn(r, email, a.prod.ID()); err != nil {
-		return invited{}, err
-	}
 	var person struct {
 		ID string `json:"id"`
 	}
 	json.Unmarshal(with["id"], &person.ID) // a bad id is the rules' to refuse
+	// One invitation at a time, so that two cannot both find an id free and record
+	// it for two accounts. (Several server processes on PostgreSQL still could; the
+	// store's Grant refuses the second, after its person.add is recorded.)
+	s.api.inviting.Lock()
+	defer s.api.inviting.Unlock()
+	if err := s.notYetOn(r, email, a.prod.ID()); err != nil {
+		return invited{}, err
+	}
+	if err := s.idFree(r, email, a.prod.ID(), person.ID); err != nil {
+		return invited{}, err
+	}
 	body, err := json.Marshal(with)
 	if err != nil {
 		return invited{}, err
@@ -84,14 +93,35 @@ func (s *Server) invitePerson(r *http.Request, a access, email string, with map[
 	if res.Outcome == rules.Refused {
 		return invited{}, refusal(res, "with.")
 	}
-	acct, err := auth.Invite(r.Context(), s.api.accounts, email)
+	acct, created, err := auth.Invite(r.Context(), s.api.accounts, email)
 	if err == nil {
 		err = s.api.accounts.Grant(r.Context(), auth.Membership{Account: acct.ID, Production: a.prod.ID(), Person: person.ID})
 	}
 	if err != nil {
 		return invited{}, err
 	}
-	return invited{person: person.ID, email: email, account: acct, res: res}, nil
+	return invited{person: person.ID, email: email, account: acct, created: created, res: res}, nil
+}
+
+// idFree refuses, before anything is recorded, a person id that belongs to another
+// account on the production. An id once given stays with its account, also after the
+// person is taken off: the ledger names people by id, so an id given to a second
+// account would hand it the first one's history, and the roles a new person.add
+// records would reach whichever account holds the id.
+func (s *Server) idFree(r *http.Request, email, production, id string) error {
+	if id == "" {
+		return nil // the rules refuse a missing id, naming it
+	}
+	ms, err := s.api.accounts.Members(r.Context(), production)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Person == id {
+			return &apiError{kind: kindConflict, field: "id", detail: "The id " + id + " already belongs to another person's sign-in on this production, even if they were taken off it: choose another id for " + email + "."}
+		}
+	}
+	return nil
 }
 
 // notYetOn refuses, before anything is recorded, to invite an account that already

@@ -138,7 +138,7 @@ func (ta *testAPI) member(production, person string) string {
 	ctx := context.Background()
 	a, err := ta.accounts.AccountByEmail(ctx, person+"@crew.test")
 	if err != nil {
-		if a, err = auth.Invite(ctx, ta.accounts, person+"@crew.test"); err != nil {
+		if a, _, err = auth.Invite(ctx, ta.accounts, person+"@crew.test"); err != nil {
 			ta.t.Fatal(err)
 		}
 		if err := ta.accounts.Grant(ctx, auth.Membership{Account: a.ID, Production: production, Person: person}); err != nil {

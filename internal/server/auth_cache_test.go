@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"coldset/internal/auth"
+	"coldset/internal/rules"
 	"coldset/internal/store/storetest"
 )
 
@@ -55,6 +56,13 @@ func TestAuthCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		ta.call(tok["kim"], "GET", "/api/productions/wet-creek", nil).must(t, http.StatusNotFound)
+		p, err := ta.srv.production(ctx, "wet-creek")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := p.Do(ctx, rules.Actor{}, rules.Command{Do: "person.add", With: []byte(`{"id":"kim","name":"Kim Lee","roles":["actor"]}`)}, ta.clock()); err != nil || res.Outcome == rules.Refused {
+			t.Fatalf("person.add: %v %+v", err, res)
+		}
 		if err := ta.accounts.Grant(ctx, auth.Membership{Account: a.ID, Production: "wet-creek", Person: "kim"}); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +102,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := s.personOn(ctx, acct, "dry-creek"); err != nil {
+			if _, err := s.memberships(ctx, acct.ID, "dry-creek"); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -161,8 +161,8 @@ func TestBadInputForm(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	before := w.size()
 	rec := w.serve(sol, req)
-	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "could not be read") {
-		t.Errorf("status %d, want 400 saying the form could not be read", rec.Code)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "The form is larger than") {
+		t.Errorf("status %d, want 413 saying the form is too large", rec.Code)
 	}
 	if after := w.size(); after != before {
 		t.Errorf("the ledger grew from %d to %d", before, after)

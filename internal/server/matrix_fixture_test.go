@@ -52,6 +52,9 @@ type caller struct {
 	secret  string // the session cookie's secret; "" for no session
 	addr    string // the client address the requests come from
 	receipt string // the receipt code of the anonymous concern anon-<key>
+	// off is the person on dry-creek whose roles were all removed (the "taken off"
+	// caller); far is the person on far-ridge of an outsider ("otto" when "").
+	off, far string
 }
 
 // can reports whether the caller is a person holding one of roles.
@@ -125,6 +128,12 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 	}
 	w.addCaller(&caller{name: "studio admin", kind: kindAdmin}, len(w.callers))
 	w.addCaller(&caller{name: "other production", kind: kindOutsider}, len(w.callers))
+	// Taken off dry-creek (every role removed) and still on far-ridge: to dry-creek,
+	// exactly an outsider. A taken-off person reads nothing of where they were.
+	w.do(matrixProd, sys, "person.add", map[string]any{"id": "tom", "name": "Tom", "roles": []string{"crew"}})
+	w.do(matrixProd, rules.Actor{Person: "pia"}, "person.roles", map[string]any{"person": "tom", "roles": []string{}})
+	w.do(otherProd, sys, "person.add", map[string]any{"id": "tia", "name": "Tia", "roles": []string{"crew"}})
+	w.addCaller(&caller{name: "taken off", kind: kindOutsider, off: "tom", far: "tia"}, len(w.callers))
 	w.addCaller(&caller{name: "no session", kind: kindNoSession}, len(w.callers))
 	w.addCaller(&caller{name: "expired session", kind: kindExpired}, len(w.callers))
 
@@ -142,7 +151,46 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 		w.do(matrixProd, rules.Actor{Anonymous: true, Receipt: c.receipt}, "concern.file",
 			map[string]any{"id": "anon-" + c.key, "category": "fatigue", "severity": "low", "text": "fourteen-hour days"})
 	}
+
+	// What the read policy guards (matrixSecrets): a named concern's words and a
+	// reply, a reply on an anonymous thread, a dismissal's reason, and a training
+	// request's note and the reason it was denied.
+	sol, pia, kim := rules.Actor{Person: "sol"}, rules.Actor{Person: "pia"}, rules.Actor{Person: "kim"}
+	w.do(matrixProd, gus, "concern.file", map[string]any{"id": "words-1", "category": "equipment", "severity": "low", "text": secretConcern})
+	w.do(matrixProd, sol, "concern.reply", map[string]any{"concern": "words-1", "text": secretReply})
+	w.do(matrixProd, sol, "concern.reply", map[string]any{"concern": "anon-crew", "text": secretAnonReply})
+	w.do(matrixProd, gus, "concern.file", map[string]any{"id": "gone-1", "category": "equipment", "severity": "low", "text": "a flag on the wrong stand"})
+	w.do(matrixProd, pia, "concern.dismiss", map[string]any{"concern": "gone-1", "reason": secretDismissal})
+	w.do(matrixProd, kim, "training.request", map[string]any{"id": "tr-1", "type": "revolver", "hours": 2, "note": secretNote})
+	w.do(matrixProd, pia, "training.deny", map[string]any{"request": "tr-1", "reason": secretDenial})
 	return w
+}
+
+// The words the read policy guards, each unique in the matrix's ledger.
+const (
+	secretConcern   = "SECRET-CONCERN the crane tie-downs are frayed"
+	secretReply     = "SECRET-REPLY new straps come tomorrow"
+	secretAnonReply = "SECRET-ANON-REPLY we will change the schedule"
+	secretDismissal = "SECRET-DISMISSAL the stand was fine"
+	secretNote      = "SECRET-NOTE I have never fired a blank"
+	secretDenial    = "SECRET-DENIAL no budget this week"
+)
+
+// matrixSecrets are the guarded words by who may read them, as the read policy says
+// (rules.MayRead, MayReadConcern, MayReadTrainingOf): the whole record's readers
+// read all of them; gus's concerns (words-1, gone-1) are also read by gus and hal,
+// the head of his department; the anonymous thread by no other person; kim's training
+// request also by kim and the armorer. Studio admins read none.
+var matrixSecrets = []struct {
+	text    string
+	readers []string // people on dry-creek
+}{
+	{secretConcern, []string{"pia", "sol", "ivy", "gus", "hal"}},
+	{secretReply, []string{"pia", "sol", "ivy", "gus", "hal"}},
+	{secretDismissal, []string{"pia", "sol", "ivy", "gus", "hal"}},
+	{secretAnonReply, []string{"pia", "sol", "ivy"}},
+	{secretNote, []string{"pia", "sol", "ivy", "kim", "ana"}},
+	{secretDenial, []string{"pia", "sol", "ivy", "kim", "ana"}},
 }
 
 // addCaller gives c an account, its membership and a session, as its kind wants.
@@ -164,7 +212,14 @@ func (w *matrixWorld) addCaller(c *caller, i int) {
 	case kindPerson:
 		err = w.accounts.Grant(ctx, auth.Membership{Account: c.acct.ID, Production: matrixProd, Person: c.person})
 	case kindOutsider:
-		err = w.accounts.Grant(ctx, auth.Membership{Account: c.acct.ID, Production: otherProd, Person: "otto"})
+		far := c.far
+		if far == "" {
+			far = "otto"
+		}
+		err = w.accounts.Grant(ctx, auth.Membership{Account: c.acct.ID, Production: otherProd, Person: far})
+		if err == nil && c.off != "" {
+			err = w.accounts.Grant(ctx, auth.Membership{Account: c.acct.ID, Production: matrixProd, Person: c.off})
+		}
 	}
 	if err != nil {
 		w.t.Fatal(err)

@@ -41,7 +41,7 @@ func matrixRows() []matrixRow {
 		}), want: contacts},
 		{route: "GET /api/productions/{id}/deliveries", req: get(base + "/deliveries"), want: contacts},
 		{route: "GET /api/productions/{id}/checkpoint", req: get(base + "/checkpoint"), want: member(200)},
-		{route: "GET /api/productions/{id}/entries", req: get(base + "/entries"), want: member(200)},
+		{route: "GET /api/productions/{id}/entries", req: get(base + "/entries"), want: recordRead(200), shows: allSecrets()},
 		{route: "GET /api/productions/{id}/proof/inclusion", req: get(base + "/proof/inclusion?index=0"), want: member(200)},
 		{route: "GET /api/productions/{id}/proof/consistency", req: get(base + "/proof/consistency?from=1"), want: member(200)},
 		// Registered only with Config.BenchAppend (serve --bench-append), which the
@@ -102,6 +102,12 @@ func matrixRows() []matrixRow {
 		{route: "GET /productions/{id}/day", req: get(pages + "/day"), want: page},
 		{route: "GET /productions/{id}/concerns", req: get(pages + "/concerns"), want: page},
 		{route: "GET /productions/{id}/concerns/{item}", req: get(pages + "/concerns/ack-crew"), want: page},
+		{route: "GET /productions/{id}/concerns/{item}", name: "a concern with a reply", req: get(pages + "/concerns/words-1"), want: page,
+			shows: []string{secretConcern, secretReply}},
+		{route: "GET /productions/{id}/concerns/{item}", name: "a dismissed concern", req: get(pages + "/concerns/gone-1"), want: page,
+			shows: []string{secretDismissal}},
+		{route: "GET /productions/{id}/concerns/{item}", name: "an anonymous concern", req: get(pages + "/concerns/anon-crew"), want: page,
+			shows: []string{secretAnonReply}},
 		{route: "GET /productions/{id}/safety", req: get(pages + "/safety"), want: page},
 		{route: "GET /productions/{id}/events", req: stream(pages + "/events"), want: page},
 		{route: "GET /productions/{id}/investigation", req: get(pages + "/investigation"), want: reportPage},
@@ -111,8 +117,8 @@ func matrixRows() []matrixRow {
 			return url.Values{"id": {"page-" + c.key}, "name": {"New"}, "timezone": {"UTC"}}
 		}), want: createPage},
 		{route: "GET /productions/{id}/people", req: get(pages + "/people"), want: page},
-		{route: "GET /productions/{id}/people/{item}", req: get(pages + "/people/kim"), want: page},
-		{route: "GET /productions/{id}/training", req: get(pages + "/training"), want: page},
+		{route: "GET /productions/{id}/people/{item}", req: get(pages + "/people/kim"), want: page, shows: []string{secretDenial}},
+		{route: "GET /productions/{id}/training", req: get(pages + "/training"), want: page, shows: []string{secretDenial}},
 		{route: "POST /productions/{id}/invite", req: form(pages+"/invite", func(c *caller) url.Values {
 			return url.Values{"s:email": {"page-" + c.key + "@matrix.test"}, "s:id": {"page-" + c.key}, "s:name": {"Invited"}, "l:roles": {"crew"}}
 		}), want: invitePage},
@@ -217,6 +223,30 @@ func member(ok int) func(*caller) want {
 		}
 		return want{status: 401}
 	}
+}
+
+// recordRead: the whole record is read by the producers, the safety officer and the
+// investigator (rules.ReadRecord); any other person on the production, and a studio
+// admin, is refused (403); anyone else as for member.
+func recordRead(ok int) func(*caller) want {
+	return func(c *caller) want {
+		switch {
+		case c.kind == kindPerson && c.can("producer", "safety_officer", "investigator"):
+			return want{status: ok}
+		case c.kind == kindPerson, c.kind == kindAdmin:
+			return want{status: 403}
+		}
+		return member(ok)(c)
+	}
+}
+
+// allSecrets is every guarded word of the fixture.
+func allSecrets() []string {
+	var out []string
+	for _, s := range matrixSecrets {
+		out = append(out, s.text)
+	}
+	return out
 }
 
 func adminOnly(ok int) func(*caller) want {

@@ -21,12 +21,17 @@ import (
 
 // TestPermissionMatrix sends every route of the server as every caller: a person in
 // each role of RULES.md, a department head, a studio admin, a member of another
-// production, a caller without a session and one whose session expired. Each gets
+// production, a person taken off the production (every role removed), a caller
+// without a session and one whose session expired. Each gets
 // what RULES.md and the API promise: 401 without a (valid) session; 404 for a member
 // of another production, exactly as for a production that does not exist; 403 naming
 // role-required for what the caller's roles may not do, with the refused attempt
 // recorded in the ledger; 200 or 201 when allowed. Pages answer as pages: the
 // sign-in page (303) instead of 401, and a form's outcome after a redirect.
+//
+// Every read is also held to the read policy (rules.MayRead and SECURITY.md): words
+// of the record that the fixture guards (matrixSecrets) appear in no answer to a
+// caller who may not read them, and do appear where the row says they are shown.
 //
 // The routes come from the server's source (every pattern it registers), so a new
 // route without a row here fails the test.
@@ -108,6 +113,9 @@ func (w *matrixWorld) check(t *testing.T, r matrixRow, c *caller, label string) 
 	if want.location != "" && !strings.HasPrefix(rec.Header().Get("Location"), want.location) {
 		t.Errorf("%s: Location %q, want %s", where, rec.Header().Get("Location"), want.location)
 	}
+	if req.Method == http.MethodGet && rec.Code == http.StatusOK {
+		w.checkReads(t, r, c, where, rec.Body.String())
+	}
 	after := w.size()
 	switch {
 	case want.refusal:
@@ -127,6 +135,22 @@ func (w *matrixWorld) check(t *testing.T, r matrixRow, c *caller, label string) 
 	return cell
 }
 
+// checkReads holds a read's answer to the read policy: no guarded words reach a caller
+// who may not read them, on any route; a caller who may read them finds them on the
+// routes that show them (the row's shows).
+func (w *matrixWorld) checkReads(t *testing.T, r matrixRow, c *caller, where, body string) {
+	t.Helper()
+	for _, s := range matrixSecrets {
+		reader := c.kind == kindPerson && slices.Contains(s.readers, c.person)
+		switch {
+		case !reader && strings.Contains(body, s.text):
+			t.Errorf("%s: the answer holds %q, which the read policy keeps from this caller", where, s.text)
+		case reader && slices.Contains(r.shows, s.text) && !strings.Contains(body, s.text):
+			t.Errorf("%s: the answer lacks %q, which the read policy gives this caller", where, s.text)
+		}
+	}
+}
+
 // want is what one caller gets from one row.
 type want struct {
 	status   int
@@ -140,10 +164,11 @@ type want struct {
 // matrixRow is one request of the matrix: the route it is for, how to make it as a
 // caller, and what each caller gets.
 type matrixRow struct {
-	route string // the pattern as the server registers it
-	name  string // what the request does, when a route has several rows
-	via   string // the pattern the request reaches, when not route
-	fresh bool   // the request ends the caller's session, so it is sent with a spare one
+	route string   // the pattern as the server registers it
+	name  string   // what the request does, when a route has several rows
+	via   string   // the pattern the request reaches, when not route
+	fresh bool     // the request ends the caller's session, so it is sent with a spare one
+	shows []string // guarded words (matrixSecrets) the answer holds for their readers
 	req   func(c *caller) *http.Request
 	want  func(c *caller) want
 }

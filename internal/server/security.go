@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/url"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -51,6 +52,12 @@ func (s *Server) secure(h http.Handler) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
+		} else if err := checkFormBody(r); err != nil {
+			// The page that says so names no account: the form may be an anonymous
+			// report, whose handler never sees who sent it.
+			r.Header.Del("Cookie")
+			s.webError(w, r, err)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})
@@ -111,6 +118,58 @@ func checkAPIBody(r *http.Request) error {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	return nil
+}
+
+// checkFormBody reads the body of a page's form (POST, URL-encoded) and refuses it
+// (400, naming the field) when a name or value is not valid UTF-8 or holds a control
+// character other than tab and line breaks: Go would pass the bytes on, and the ledger's
+// JSON would record U+FFFD instead, words nobody typed; a NUL or an escape sequence in
+// a record read aloud at a hearing helps nobody. A body that passes is put back for
+// the handler.
+func checkFormBody(r *http.Request) error {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return nil // the handler refuses what it cannot read
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	r.Body.Close()
+	if err != nil {
+		return invalid("", "the form could not be read: %v", err)
+	}
+	if len(body) > maxRequestBody {
+		return &apiError{kind: kindTooLarge, detail: fmt.Sprintf("The form is larger than %d bytes; shorten what you typed.", maxRequestBody)}
+	}
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return invalid("", "the form could not be read: %v", err)
+	}
+	for name, vs := range vals {
+		for _, v := range append([]string{name}, vs...) {
+			if !plainText(v) {
+				field := strings.TrimPrefix(strings.ToValidUTF8(name, "?"), "s:")
+				return invalid(field, "Not done: %s holds characters that are not text (a broken character or a control character). Nothing was recorded; type it again.", field)
+			}
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return nil
+}
+
+// plainText reports whether s is valid UTF-8 with no control characters but tab,
+// line feed and carriage return.
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f || c >= 0x80 && c < 0xa0 {
+			return false
+		}
+	}
+	return true
 }
 
 // isJSON reports whether a Content-Type names JSON: application/json or a

@@ -4,34 +4,47 @@ import (
 	"net/http"
 	"strings"
 
-	"coldset/internal/auth"
+	"coldset/internal/rules"
 )
 
 // ledgerReader guards the ledger's read routes (checkpoint, entries, inclusion and
-// consistency proofs) like member guards the rest of a production: its people and
-// studio admins get through, a caller without a session gets 401, and everyone else
-// the same 404 as for a production that does not exist. The entries are the whole
-// record (who handled which firearm, every concern's words), so a member of one
-// production must not read another's, nor learn that it exists.
+// consistency proofs) like member guards the rest of a production, and then asks the
+// read policy for what: the checkpoint and proofs are hashes, the production's status
+// (rules.ReadStatus); the entries are the whole record, who handled which firearm and
+// every concern's words (rules.ReadRecord), and answer anyone else on the production
+// 403. A caller without a session gets 401, and anyone not on the production the same
+// 404 as for a production that does not exist.
 //
 // Nobody outside needs these routes open: witnesses are sent every checkpoint with
 // its consistency proof (internal/witness), and an investigator gets the evidence
 // bundle (coldset export), which verifies offline. The one exception is the synthetic
 // logs of productions named bench*, which exist only with --bench-append, hold no
 // records, and are read by the load and crash tests without accounts.
-func (s *Server) ledgerReader(h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) ledgerReader(what rules.Read, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		if s.benchLogs && strings.HasPrefix(id, "bench") {
 			h(w, r)
 			return
 		}
-		s.authed(func(w http.ResponseWriter, r *http.Request, c auth.Account) {
-			if _, err := s.personOn(r.Context(), c, id); err != nil {
-				s.writeError(w, r, err)
+		s.member(func(w http.ResponseWriter, r *http.Request, a access) {
+			if !a.may(what) {
+				s.writeError(w, r, cannotRead(what))
 				return
 			}
 			h(w, r)
 		})(w, r)
 	}
+}
+
+// cannotRead is the answer to a person on the production who asks for what the read
+// policy does not give them.
+func cannotRead(what rules.Read) error {
+	switch what {
+	case rules.ReadRecord:
+		return &apiError{kind: kindForbidden, detail: "The whole record (every entry of the ledger, with every concern's words) is read by the producers, the safety officer and the investigator."}
+	case rules.ReadTraining:
+		return &apiError{kind: kindForbidden, detail: "Training requests are read by the person who asked, the armorer, the producers, the safety officer and the investigator."}
+	}
+	return &apiError{kind: kindForbidden, detail: "This is not yours to read on this production."}
 }

@@ -10,6 +10,7 @@ import (
 	"coldset/internal/auth"
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
+	"coldset/internal/rules"
 )
 
 // Config is what the server runs on.
@@ -60,10 +61,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 
-	s.mux.HandleFunc("GET /api/productions/{id}/checkpoint", s.ledgerReader(s.checkpoint))
-	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.ledgerReader(s.entries))
-	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.ledgerReader(s.inclusionProof))
-	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.ledgerReader(s.consistencyProof))
+	s.mux.HandleFunc("GET /api/productions/{id}/checkpoint", s.ledgerReader(rules.ReadStatus, s.checkpoint))
+	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.ledgerReader(rules.ReadRecord, s.entries))
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.ledgerReader(rules.ReadStatus, s.inclusionProof))
+	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.ledgerReader(rules.ReadStatus, s.consistencyProof))
 	if cfg.BenchAppend {
 		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
 	}

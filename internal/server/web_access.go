@@ -57,18 +57,13 @@ func (s *Server) webPage(h webHandler) http.HandlerFunc {
 			s.webError(w, r, err)
 			return
 		}
-		id := r.PathValue("id")
-		person, err := s.personOn(r.Context(), acct, id)
+		a, err := s.accessTo(r.Context(), acct, r.PathValue("id"))
 		if err != nil {
 			s.webError(w, r, err)
 			return
 		}
-		p, err := s.production(r.Context(), id)
-		if err != nil {
-			s.webError(w, r, err)
-			return
-		}
-		c := &webCtx{access: access{account: acct, person: person, prod: p}, now: s.api.now(), roles: map[string]bool{}}
+		person, p := a.person, a.prod
+		c := &webCtx{access: a, now: s.api.now(), roles: map[string]bool{}}
 		if r.Method == http.MethodGet {
 			// What the page shows must be true now: record the deadlines that fell due.
 			if _, err := p.Tick(r.Context(), c.now); err != nil {

@@ -122,7 +122,7 @@ func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	c.prod.View(func(st *rules.State) { cv, found = st.Concern(id) })
 	if found {
 		v := concernView{Base: "/productions/" + c.ov.ID, C: c.concernCard(cv), Handles: c.handles(cv), Reporter: c.person != "" && cv.Reporter == c.person}
-		v.Private = !v.Handles && !v.Reporter
+		c.prod.View(func(st *rules.State) { v.Private = !st.MayReadConcern(c.person, id) })
 		if !v.Private {
 			var err error
 			if v.Text, v.Thread, err = concernThread(r.Context(), c.prod, id, c); err != nil {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"coldset/internal/rules"
 )
 
 // Live updates: GET /productions/{id}/events is a stream of server-sent events, one
@@ -21,6 +23,10 @@ const pollEvery = 2 * time.Second
 
 // keepAliveEvery sends a comment line so that proxies do not close a quiet stream.
 const keepAliveEvery = 25 * time.Second
+
+// streamWriteGrace is how long one write to a stream may take beyond the keep-alive
+// period before the client counts as gone.
+const streamWriteGrace = 30 * time.Second
 
 // broadcaster wakes the streams of a production. It is safe for concurrent use.
 type broadcaster struct {
@@ -68,6 +74,13 @@ func (b *broadcaster) notify(production string) {
 // webEvents streams the production's ledger size as it grows, until the client goes.
 func (s *Server) webEvents(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	rc := http.NewResponseController(w)
+	// The stream outlives the server's read and write timeouts (timeouts.go): no read
+	// deadline (nothing more is read; a deadline passing would end the request), and
+	// a write deadline moved on before each write, so a client that stops reading is
+	// still let go.
+	rc.SetReadDeadline(time.Time{})
+	writeBy := func() { rc.SetWriteDeadline(time.Now().Add(keepAliveEvery + streamWriteGrace)) }
+	writeBy()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -96,7 +109,13 @@ func (s *Server) webEvents(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		case <-woken:
 		case <-poll.C:
 		}
+		writeBy()
 		if n := log.Size(); n != sent {
+			// The stream ends when the read policy no longer lets the caller see the
+			// production (taken off it since the stream began).
+			if c.person != "" && !c.may(rules.ReadStatus) {
+				return
+			}
 			sent = n
 			fmt.Fprintf(w, "event: ledger\ndata: %d\n\n", n)
 		}

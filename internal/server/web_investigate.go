@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"coldset/internal/investigate"
+	"coldset/internal/rules"
 )
 
 // The investigation pages show the same documents as `coldset report`: the timeline,
@@ -15,13 +16,10 @@ import (
 // read-only and built from the log as checked against its latest signed checkpoint, so
 // every figure on them can be proved from the ledger.
 
-// readsReports are the roles that may read the investigation pages.
-var readsReports = []string{"investigator", "safety_officer", "producer"}
-
 // webInvestigation serves the full report. Query parameters narrow the timeline
 // (firearm, lot, person, kind) or focus on one incident.
 func (s *Server) webInvestigation(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	if !c.can(readsReports...) {
+	if !c.may(rules.ReadRecord) {
 		s.webError(w, r, forbidden("role-required", "the investigation report is for the investigator, the safety officer and the producers"))
 		return
 	}
@@ -42,7 +40,7 @@ func (s *Server) webInvestigation(w http.ResponseWriter, r *http.Request, c *web
 
 // webDaily serves the daily safety report of ?date=YYYY-MM-DD, today by default.
 func (s *Server) webDaily(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	if !c.can(readsReports...) {
+	if !c.may(rules.ReadRecord) {
 		s.webError(w, r, forbidden("role-required", "the daily safety report is for the investigator, the safety officer and the producers"))
 		return
 	}

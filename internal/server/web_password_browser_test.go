@@ -38,7 +38,7 @@ func TestBrowserPasswordLink(t *testing.T) {
 	env.url = hs.URL
 
 	accounts := st.(auth.Store)
-	if _, err := auth.Invite(ctx, accounts, "lou@high-mesa.test"); err != nil {
+	if _, _, err := auth.Invite(ctx, accounts, "lou@high-mesa.test"); err != nil {
 		t.Fatal(err)
 	}
 	link, err := srv.passwordLink(httptest.NewRequest("GET", hs.URL+"/", nil), "lou@high-mesa.test")

@@ -122,7 +122,7 @@ func contains(t *testing.T, r reply, want ...string) {
 func TestPasswordLink(t *testing.T) {
 	ctx := context.Background()
 	ta := newTestAPI(t)
-	invited, err := auth.Invite(ctx, ta.accounts, "new@crew.test")
+	invited, _, err := auth.Invite(ctx, ta.accounts, "new@crew.test")
 	if err != nil {
 		t.Fatal(err)
 	}

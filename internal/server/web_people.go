@@ -141,7 +141,7 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, c *webCtx,
 		return
 	}
 	for _, q := range reqs {
-		if q.Status == "requested" {
+		if q.Status == "requested" && c.mayTrainingOf(q.Person) {
 			v.Waiting++
 		}
 	}
@@ -186,7 +186,7 @@ func (s *Server) webPerson(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	v.Certify = v.ManageRoles && (slices.Contains(pv.Roles, "armorer") || pv.CertifiedUntil != "")
 	v.CertUntil = pv.CertifiedUntil
 	for _, q := range reqs {
-		if q.Person == id {
+		if q.Person == id && c.mayTrainingOf(id) {
 			v.Requests = append(v.Requests, q)
 		}
 	}
@@ -206,9 +206,18 @@ type trainingRequest struct {
 	Reason           string
 }
 
+// mayTrainingOf reports whether the caller may read whom's training requests, with
+// their notes and the reasons they were decided: the read policy's ReadTraining.
+func (c *webCtx) mayTrainingOf(whom string) bool {
+	ok := false
+	c.prod.View(func(st *rules.State) { ok = st.MayReadTrainingOf(c.person, whom) })
+	return ok
+}
+
 // peopleHistory reads what the production's state does not keep in words: the
 // training requests with their decisions, and for each person the record of their
-// roles, certification and training (newest first).
+// roles, certification and training (newest first). A person's record holds their
+// training requests only where the caller may read them (mayTrainingOf).
 func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[string][]step, error) {
 	es, err := history(ctx, c.prod, func(e ledger.Entry) bool {
 		switch e.Type {
@@ -266,7 +275,9 @@ func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[stri
 			at[p.ID] = len(reqs)
 			reqs = append(reqs, trainingRequest{ID: p.ID, Person: e.Actor, Name: c.name(e.Actor), Type: words(p.Type),
 				Hours: hoursWords(p.Hours), Note: p.Note, Status: "requested", Asked: clock(e.Time, c.now, c.loc)})
-			add(e.Actor, e, "Asked for training", hoursWords(p.Hours)+" of "+words(p.Type))
+			if c.mayTrainingOf(e.Actor) {
+				add(e.Actor, e, "Asked for training", hoursWords(p.Hours)+" of "+words(p.Type))
+			}
 		case "training.grant", "training.deny":
 			i, ok := at[p.Request]
 			if !ok {
@@ -277,7 +288,9 @@ func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[stri
 			if e.Type == "training.deny" {
 				q.Status = "denied"
 			}
-			add(q.Person, e, "Training request "+q.Status, q.Hours+" of "+q.Type+". "+p.Reason)
+			if c.mayTrainingOf(q.Person) {
+				add(q.Person, e, "Training request "+q.Status, q.Hours+" of "+q.Type+". "+p.Reason)
+			}
 		}
 	}
 	for id := range record {
@@ -304,8 +317,9 @@ type trainingView struct {
 	Decided       []trainingRequest
 }
 
-// webTraining is GET /productions/{id}/training. Producers, the safety officer and
-// the armorer see every request; anyone else sees their own.
+// webTraining is GET /productions/{id}/training. Who sees which requests is the read
+// policy's (rules.ReadTraining): the producers, the safety officer, the investigator
+// and the armorer see every request; anyone else sees their own.
 func (s *Server) webTraining(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	reqs, _, err := c.peopleHistory(r.Context())
 	if err != nil {
@@ -314,10 +328,9 @@ func (s *Server) webTraining(w http.ResponseWriter, r *http.Request, c *webCtx) 
 	}
 	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.can("producer", "safety_officer"),
 		Recorder: c.can("armorer", "safety_officer"), TrainingTypes: trainingTypes}
-	all := v.Decider || v.Recorder || c.person == ""
 	for _, q := range reqs { // waiting: the oldest first; decided: the newest first
 		switch {
-		case !all && q.Person != c.person:
+		case !c.mayTrainingOf(q.Person):
 		case q.Status == "requested":
 			v.Waiting = append(v.Waiting, q)
 		default:
@@ -334,6 +347,7 @@ type invitedView struct {
 	Person        personCard
 	Email         string
 	NeedsPassword bool
+	Created       bool   // this invitation made the account
 	Link          string // the one-time link to set a password, when there is one
 	MailTo        string // a mailto: address that sends the person their link
 }
@@ -386,15 +400,17 @@ func (s *Server) webInvite(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		return
 	}
 	c.prod.View(func(st *rules.State) { c.ov = st.OpenOverview() })
-	v := invitedView{Base: "/productions/" + c.ov.ID, Email: inv.email, NeedsPassword: inv.account.PasswordHash == ""}
+	v := invitedView{Base: "/productions/" + c.ov.ID, Email: inv.email, NeedsPassword: inv.account.PasswordHash == "", Created: inv.created}
 	for _, pv := range c.ov.People {
 		if pv.ID == inv.person {
 			v.Person = c.personCard(pv)
 		}
 	}
-	if v.NeedsPassword {
-		// Only for an account without a password: for one that has its own, a link
-		// would be a reset its owner did not ask for.
+	if inv.created {
+		// Only for an account this invitation made: for one that has its own
+		// password, a link would be a reset its owner did not ask for, and one made by
+		// another invitation (on any production) belongs to the person that one was
+		// for, who holds their own link.
 		link, err := s.passwordLink(r, inv.email)
 		if err != nil { // the person is added: say so, and how to set a password otherwise
 			s.log.Error("invitation: password link", "production", c.ov.ID, "person", inv.person, "err", err)

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"coldset/internal/auth"
@@ -120,10 +121,27 @@ func (s *Server) webHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", &pageData{Title: "Productions", Account: &acct, CSRF: s.csrfToken(r), Flash: takeFlash(w, r), Body: view})
 }
 
-// localPath keeps a redirect target on this site: a path, not a URL elsewhere.
+// localPath keeps a redirect target on this site: a plain path, not a URL elsewhere,
+// or "" for anything else. Browsers forgive much in a Location (they drop tabs and
+// newlines and read a backslash as "/", so "/\t/evil.example" leads off-site), so only a
+// path that needs no forgiving is kept: one leading "/", printable ASCII without
+// spaces or backslashes (anything else arrives percent-encoded from a real link), and no
+// scheme or host when parsed.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if len(p) == 0 || len(p) > maxLocalPath || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return ""
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return ""
 	}
 	return p
 }
+
+// maxLocalPath bounds a redirect target; no page of coldset has a longer address.
+const maxLocalPath = 2048

@@ -56,9 +56,17 @@ type webClient struct {
 	t   *testing.T
 	url string
 	c   *http.Client
+	srv *Server
+	now time.Time // the server's clock
 }
 
 func newWebClient(t *testing.T) *webClient {
+	t.Helper()
+	return newWebClientWithin(t, Timeouts{})
+}
+
+// newWebClientWithin is newWebClient on a server with the timeouts tm (none: zero).
+func newWebClientWithin(t *testing.T, tm Timeouts) *webClient {
 	t.Helper()
 	st := storetest.OpenSQLite(t)
 	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
@@ -73,13 +81,15 @@ func newWebClient(t *testing.T) *webClient {
 	}
 	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.api.now = func() time.Time { return now }
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Config = srv.HTTPServer(tm)
+	hs.Start()
 	t.Cleanup(hs.Close)
 	jar, _ := cookiejar.New(nil)
 	c := hs.Client()
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &webClient{t: t, url: hs.URL, c: c}
+	return &webClient{t: t, url: hs.URL, c: c, srv: srv, now: now}
 }
 
 func (wc *webClient) get(path string) (*http.Response, string) {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )

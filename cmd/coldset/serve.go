@@ -38,7 +38,7 @@ func runServe(ctx context.Context, args []string) error {
 	benchAppend := false
 	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--url URL] [--trust-proxy] [--witness URL=VERIFIERKEY ...] [--demo]")
+		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--url URL] [--trust-proxy] [--webhook-allow CIDR,...] [--witness URL=VERIFIERKEY ...] [--demo]")
 		fs.VisitAll(func(f *flag.Flag) {
 			if f.Name != "bench-append" {
 				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
@@ -47,6 +47,9 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := nf.parse(); err != nil {
+		return usageError(fs, "%v", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError(fs, "--tls-cert and --tls-key go together")
@@ -91,7 +94,8 @@ func runServe(ctx context.Context, args []string) error {
 		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
 	}
 
-	cfg := server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy}
+	cfg := server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy,
+		Webhooks: nf.webhooks}
 	if nf.smtp != "" {
 		cfg.Mail = &notify.SMTP{Addr: nf.smtp, From: nf.from, Username: nf.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}
 		if *publicURL == "" {

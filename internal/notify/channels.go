@@ -8,11 +8,9 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"mime"
 	"mime/quotedprintable"
 	"net"
-	"net/http"
 	"net/smtp"
 	"strings"
 	"time"
@@ -132,27 +130,4 @@ func VerifySignature(secret string, body []byte, header string) bool {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return hmac.Equal(raw, m.Sum(nil))
-}
-
-// postWebhook POSTs the row's body to its URL. Any 2xx answer is a delivery; anything
-// else, or no answer, is a failed attempt.
-func postWebhook(ctx context.Context, c *http.Client, d Delivery) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Address, bytes.NewReader(d.Body))
-	if err != nil {
-		return fmt.Errorf("webhook: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "coldset")
-	req.Header.Set(SignatureHeader, Sign(d.Secret, d.Body))
-	req.Header.Set(DeliveryHeader, d.Key())
-	resp, err := c.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook: %w", err)
-	}
-	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("webhook: %s answered %s: %s", d.Address, resp.Status, strings.TrimSpace(string(snippet)))
-	}
-	return nil
 }

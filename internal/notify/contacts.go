@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"regexp"
 )
@@ -26,8 +27,10 @@ func (e *ContactError) Error() string { return e.Field + ": " + e.Message }
 // person id is on the production. A contact that omits its webhook secret keeps the
 // one stored under its id for the same URL (from old), so that a list can be read,
 // edited and put back without the secrets ever being shown. It returns the list to
-// store.
-func CheckContacts(cs, old []Contact, isPerson func(string) bool) ([]Contact, error) {
+// store. A webhook URL whose host is an address hooks does not permit is refused
+// here; a host name is checked each time a webhook is sent, since what it resolves
+// to may change.
+func CheckContacts(cs, old []Contact, isPerson func(string) bool, hooks WebhookPolicy) ([]Contact, error) {
 	bad := func(i int, field, format string, args ...any) error {
 		return &ContactError{Field: fmt.Sprintf("contacts[%d].%s", i, field), Message: fmt.Sprintf(format, args...)}
 	}
@@ -63,6 +66,12 @@ func CheckContacts(cs, old []Contact, isPerson func(string) bool) ([]Contact, er
 			u, err := url.Parse(c.WebhookURL)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				return nil, bad(i, "webhook_url", "must be an absolute http or https URL")
+			}
+			if u.User != nil {
+				return nil, bad(i, "webhook_url", "must not hold a user name or password; the webhook secret is what proves a message came from coldset")
+			}
+			if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !hooks.Permits(ip) {
+				return nil, bad(i, "webhook_url", "%s is not a public address; webhooks go only to public addresses unless the studio admin allows more", ip)
 			}
 			if p, ok := prev[c.ID]; c.WebhookSecret == "" && ok && p.WebhookURL == c.WebhookURL {
 				c.WebhookSecret = p.WebhookSecret

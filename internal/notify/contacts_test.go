@@ -2,6 +2,7 @@ package notify
 
 import (
 	"errors"
+	"net/netip"
 	"slices"
 	"testing"
 )
@@ -33,7 +34,7 @@ func TestCheckContacts(t *testing.T) {
 		{"id with a space", []Contact{{ID: "a b", Person: "sol", Email: "a@x.test"}}, nil, "contacts[0].id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := CheckContacts(tc.in, tc.old, onProduction)
+			out, err := CheckContacts(tc.in, tc.old, onProduction, WebhookPolicy{})
 			var ce *ContactError
 			switch {
 			case tc.field == "" && err != nil:
@@ -46,6 +47,48 @@ func TestCheckContacts(t *testing.T) {
 				}
 			case !errors.As(err, &ce) || ce.Field != tc.field:
 				t.Fatalf("err = %v, want a ContactError on %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestCheckContactsWebhookAddress(t *testing.T) {
+	none := func(string) bool { return false }
+	internal := WebhookPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, tc := range []struct {
+		name   string
+		url    string
+		policy WebhookPolicy
+		ok     bool
+	}{
+		{"public address", "https://203.0.112.9/hook", WebhookPolicy{}, true},
+		{"host name: checked when sent", "https://hooks.union.test/h", WebhookPolicy{}, true},
+		{"loopback", "http://127.0.0.1/", WebhookPolicy{}, false},
+		{"loopback, another form", "http://127.1.2.3:8080/", WebhookPolicy{}, false},
+		{"IPv6 loopback", "http://[::1]/", WebhookPolicy{}, false},
+		{"IPv4-mapped loopback", "http://[::ffff:127.0.0.1]/", WebhookPolicy{}, false},
+		{"cloud metadata service", "http://169.254.169.254/latest/meta-data/", WebhookPolicy{}, false},
+		{"private network", "http://10.1.2.3/", WebhookPolicy{}, false},
+		{"unique-local IPv6", "http://[fd00::1]/", WebhookPolicy{}, false},
+		{"link-local IPv6 with a zone", "http://[fe80::1%25eth0]/", WebhookPolicy{}, false},
+		{"unspecified", "http://0.0.0.0/", WebhookPolicy{}, false},
+		{"carrier-grade NAT", "http://100.64.0.1/", WebhookPolicy{}, false},
+		{"private network the deployment allows", "http://10.1.2.3/", internal, true},
+		{"loopback the deployment does not allow", "http://127.0.0.1/", internal, false},
+		{"user and password", "https://user:pw@hooks.union.test/", WebhookPolicy{}, false},
+		{"user alone", "https://user@hooks.union.test/", WebhookPolicy{}, false},
+		{"ftp", "ftp://hooks.union.test/", WebhookPolicy{}, false},
+		{"file", "file:///etc/passwd", WebhookPolicy{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Contact{ID: "u", Role: RoleUnionSafety, WebhookURL: tc.url, WebhookSecret: "0123456789abcdef"}
+			_, err := CheckContacts([]Contact{c}, nil, none, tc.policy)
+			var ce *ContactError
+			switch {
+			case tc.ok && err != nil:
+				t.Fatalf("refused: %v", err)
+			case !tc.ok && (!errors.As(err, &ce) || ce.Field != "contacts[0].webhook_url"):
+				t.Fatalf("err = %v, want a ContactError on contacts[0].webhook_url", err)
 			}
 		})
 	}

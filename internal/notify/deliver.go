@@ -37,19 +37,22 @@ func (b Backoff) After(failures int) time.Duration {
 // delivery id (X-Coldset-Delivery, and the e-mail's Message-ID) so that a receiver can
 // drop such a repeat.
 type Deliverer struct {
-	Outbox  Store
-	Mail    Mailer
-	HTTP    *http.Client     // nil: a client with a 30-second timeout
-	Now     func() time.Time // leases and retries; nil: time.Now
-	Lease   time.Duration    // how long a claim lasts; 0: 2 minutes (at least one send's timeout and a margin)
-	Backoff Backoff          // zero: DefaultBackoff
-	Batch   int              // rows claimed at once; 0: 20
-	Logger  *slog.Logger
+	Outbox Store
+	Mail   Mailer
+	// Webhooks says where webhooks may go; the zero value: public addresses only.
+	Webhooks WebhookPolicy
+	Now      func() time.Time // leases and retries; nil: time.Now
+	Lease    time.Duration    // how long a claim lasts; 0: 2 minutes (at least one send's timeout and a margin)
+	Backoff  Backoff          // zero: DefaultBackoff
+	Batch    int              // rows claimed at once; 0: 20
+	Logger   *slog.Logger
+
+	client *http.Client // made from Webhooks on first use
 }
 
 func (d *Deliverer) defaults() {
-	if d.HTTP == nil {
-		d.HTTP = &http.Client{Timeout: sendTimeout}
+	if d.client == nil {
+		d.client = d.Webhooks.client()
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -110,7 +113,7 @@ func (d *Deliverer) attempt(ctx context.Context, row Delivery) error {
 			err = d.Mail.Send(sendCtx, row)
 		}
 	case ChannelWebhook:
-		err = postWebhook(sendCtx, d.HTTP, row)
+		err = postWebhook(sendCtx, d.client, row)
 	default:
 		err = fmt.Errorf("unknown channel %q", row.Channel)
 	}

@@ -36,7 +36,7 @@ func TestDelivererRetriesWithBackoff(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := notify.NewManualClock(t0)
-	d := &notify.Deliverer{Outbox: ob, Now: clock.Now, Backoff: notify.Backoff{Base: time.Minute, Max: 3 * time.Minute}, Logger: quiet}
+	d := &notify.Deliverer{Outbox: ob, Webhooks: localHooks, Now: clock.Now, Backoff: notify.Backoff{Base: time.Minute, Max: 3 * time.Minute}, Logger: quiet}
 	for _, step := range []struct {
 		at      time.Duration
 		tried   int // rows attempted at this time

@@ -57,7 +57,7 @@ func TestConcernLeftAloneReachesEachLevelOnce(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				notify.Run(ctx, notify.Config{Ledger: lg, Clock: clock, Mail: &notify.SMTP{Addr: smtpd.Addr, From: "coldset@studio.test"},
+				notify.Run(ctx, notify.Config{Ledger: lg, Clock: clock, Webhooks: localHooks, Mail: &notify.SMTP{Addr: smtpd.Addr, From: "coldset@studio.test"},
 					Poll: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			}()
 			t.Cleanup(func() { cancel(); <-done })

@@ -57,7 +57,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	done := make(chan struct{}, 2)
 	for i, lg := range ledgers {
 		go func() {
-			notify.Run(ctx, notify.Config{Ledger: lg, Outbox: counters[i], Clock: clock, Poll: 50 * time.Millisecond, Logger: quiet})
+			notify.Run(ctx, notify.Config{Ledger: lg, Outbox: counters[i], Clock: clock, Webhooks: localHooks, Poll: 50 * time.Millisecond, Logger: quiet})
 			done <- struct{}{}
 		}()
 	}

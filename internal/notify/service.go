@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -18,7 +17,8 @@ type Config struct {
 	Clock  Clock            // deadlines; nil: SystemClock
 	Now    func() time.Time // outbox leases and retries; nil: time.Now
 	Mail   Mailer           // nil: e-mail rows fail and are retried until one is configured
-	HTTP   *http.Client
+	// Webhooks says where webhooks may go; the zero value: public addresses only.
+	Webhooks WebhookPolicy
 	// Poll is how often to look for entries and due rows that nothing announced (an
 	// action of the HTTP API, another process). 0: one second.
 	Poll    time.Duration
@@ -78,7 +78,7 @@ func Run(ctx context.Context, cfg Config) error {
 		})
 	})
 	for range cfg.Workers {
-		d := &Deliverer{Outbox: cfg.Outbox, Mail: cfg.Mail, HTTP: cfg.HTTP, Now: cfg.Now, Backoff: cfg.Backoff, Logger: cfg.Logger}
+		d := &Deliverer{Outbox: cfg.Outbox, Mail: cfg.Mail, Webhooks: cfg.Webhooks, Now: cfg.Now, Backoff: cfg.Backoff, Logger: cfg.Logger}
 		wg.Go(func() {
 			loop(ctx, cfg.Poll, sendWake, func() bool {
 				n, err := d.DeliverDue(ctx)

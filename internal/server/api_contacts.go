@@ -113,7 +113,7 @@ func (s *Server) putContacts(w http.ResponseWriter, r *http.Request, a access) {
 			people[p.ID] = true
 		}
 	})
-	cs, err := notify.CheckContacts(body.Contacts, old, func(id string) bool { return people[id] })
+	cs, err := notify.CheckContacts(body.Contacts, old, func(id string) bool { return people[id] }, s.webhooks)
 	var ce *notify.ContactError
 	if errors.As(err, &ce) {
 		s.writeError(w, r, &apiError{kind: kindUnprocessable, rule: rules.Invalid, field: ce.Field, detail: ce.Message})

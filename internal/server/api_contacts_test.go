@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"coldset/internal/notify"
@@ -102,5 +105,90 @@ func TestDeliveriesShowEveryMessage(t *testing.T) {
 	d := got.Deliveries[0]
 	if d.Event != "escalation" || d.Contact != "sol" || d.Channel != "email" || d.Address != "sol@crew.test" || d.Status != "pending" || !strings.Contains(d.Subject, "c1") {
 		t.Fatalf("delivery %+v", d)
+	}
+}
+
+func TestContactsWebhookAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		url    string
+		allow  string // --webhook-allow
+		status int
+		detail string // a few words of the refusal
+	}{
+		{"loopback address", "http://127.0.0.1/", "", http.StatusUnprocessableEntity, "not a public address"},
+		{"IPv6 loopback", "http://[::1]/", "", http.StatusUnprocessableEntity, "not a public address"},
+		{"cloud metadata service", "http://169.254.169.254/latest/meta-data/", "", http.StatusUnprocessableEntity, "not a public address"},
+		{"studio network", "http://10.0.0.5/hook", "", http.StatusUnprocessableEntity, "not a public address"},
+		{"not http", "ftp://x", "", http.StatusUnprocessableEntity, "http or https"},
+		{"user name and password", "http://user:pw@hooks.union.test/", "", http.StatusUnprocessableEntity, "user name or password"},
+		{"public host name", "https://hooks.union.test/hook", "", http.StatusOK, ""},
+		{"studio network the deployment allows", "http://10.0.0.5/hook", "10.0.0.0/8", http.StatusOK, ""},
+		{"loopback when only the studio network is allowed", "http://127.0.0.1/", "10.0.0.0/8", http.StatusUnprocessableEntity, "not a public address"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ta := newTestAPIAllowing(t, tc.allow)
+			tok := ta.dryCreek()["sol"]
+			hook := map[string]any{"id": "union", "role": "union_safety_representative", "webhook_url": tc.url, "webhook_secret": "0123456789abcdef"}
+			r := ta.call(tok, "PUT", "/api/productions/dry-creek/contacts", map[string]any{"contacts": []any{hook}}).must(t, tc.status)
+			if tc.status == http.StatusOK {
+				return
+			}
+			p := r.json(t)
+			if detail, _ := p["detail"].(string); p["field"] != "contacts[0].webhook_url" || !strings.Contains(detail, tc.detail) {
+				t.Fatalf("field %v, detail %v; want contacts[0].webhook_url and %q", p["field"], p["detail"], tc.detail)
+			}
+		})
+	}
+}
+
+// The deliveries show why an attempt failed in a few plain words, never what the
+// receiver answered: that could be a service inside the studio nobody should read.
+func TestDeliveriesShowAPlainReason(t *testing.T) {
+	const secret = "db-password-hunter2"
+	for _, tc := range []struct {
+		name     string
+		host     string // the receiver listens on 127.0.0.1; this is how the URL names it
+		allow    string // --webhook-allow
+		received int32
+		want     string
+	}{
+		{"receiver answers 500 with text", "127.0.0.1", "127.0.0.0/8", 1, "the address answered 500"},
+		{"receiver on the server's own machine, not allowed", "localhost", "", 0, "the address is not a public one; ask the studio admin to allow it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got atomic.Int32
+			hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got.Add(1)
+				http.Error(w, "internal: "+secret, http.StatusInternalServerError)
+			}))
+			defer hook.Close()
+			_, port, _ := net.SplitHostPort(hook.Listener.Addr().String())
+			ta := newTestAPIAllowing(t, tc.allow)
+			tokens := ta.dryCreek()
+			ta.call(tokens["sol"], "PUT", "/api/productions/dry-creek/contacts", map[string]any{"contacts": []any{
+				map[string]any{"id": "sol", "person": "sol", "webhook_url": "http://" + net.JoinHostPort(tc.host, port) + "/hook", "webhook_secret": "0123456789abcdef"},
+			}}).must(t, http.StatusOK)
+			ta.action(tokens["kim"], "concern.file", map[string]any{"id": "c1", "category": "equipment", "severity": "high", "text": "frayed rigging"}).must(t, http.StatusOK)
+			ta.deliverWebhooks(t, tc.allow)
+
+			r := ta.call(tokens["sol"], "GET", "/api/productions/dry-creek/deliveries", nil).must(t, http.StatusOK)
+			var ds struct {
+				Deliveries []struct {
+					Status   string
+					Attempts []notify.Attempt
+				}
+			}
+			decode(t, r.body, &ds)
+			if len(ds.Deliveries) != 1 || len(ds.Deliveries[0].Attempts) != 1 {
+				t.Fatalf("deliveries %s, want one with one attempt", r.body)
+			}
+			if a := ds.Deliveries[0].Attempts[0]; a.OK || a.Error != tc.want || got.Load() != tc.received {
+				t.Fatalf("attempt %+v, receiver got %d requests; want error %q and %d requests", a, got.Load(), tc.want, tc.received)
+			}
+			if strings.Contains(string(r.body), secret) {
+				t.Fatalf("the deliveries show the receiver's answer: %s", r.body)
+			}
+		})
 	}
 }

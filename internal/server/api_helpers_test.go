@@ -35,6 +35,13 @@ var dayOne = time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC) // 06:00 in America/De
 
 func newTestAPI(t *testing.T) *testAPI {
 	t.Helper()
+	return newTestAPIConfig(t, Config{})
+}
+
+// newTestAPIConfig is newTestAPI with the settings of cfg; its Ledger and Logger are
+// the test's own.
+func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
+	t.Helper()
 	st := storetest.OpenSQLite(t)
 	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
 	if err != nil {
@@ -43,7 +50,8 @@ func newTestAPI(t *testing.T) *testAPI {
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
 	ta := &testAPI{t: t, st: st, accounts: st.(auth.Store), now: dayOne}
-	ta.srv = New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg.Ledger, cfg.Logger = lg, slog.New(slog.NewTextHandler(io.Discard, nil))
+	ta.srv = New(cfg)
 	ta.srv.api.now = ta.clock
 	ta.http = httptest.NewServer(ta.srv)
 	t.Cleanup(ta.http.Close)

@@ -33,6 +33,9 @@ type Config struct {
 	PublicURL string
 	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front: proxy.go.
 	TrustProxy bool
+	// Webhooks is where contacts' webhooks may point: the same policy the delivery
+	// workers send with, so that a URL they would refuse is refused when it is set.
+	Webhooks notify.WebhookPolicy
 }
 
 // Server answers coldset's HTTP requests. It is safe for concurrent use.
@@ -49,12 +52,13 @@ type Server struct {
 
 	pw         *passwords // password links and the forgot-password form: web_password.go
 	trustProxy bool       // proxy.go
+	webhooks   notify.WebhookPolicy
 }
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
 	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
-	s.pw, s.trustProxy = newPasswords(cfg), cfg.TrustProxy
+	s.pw, s.trustProxy, s.webhooks = newPasswords(cfg), cfg.TrustProxy, cfg.Webhooks
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -76,6 +76,30 @@ func (p *Production) Do(ctx context.Context, by rules.Actor, c rules.Command, no
 	return rules.Summarize(evs), nil
 }
 
+// DoNew is Do for a command that files something new under an id the server picks:
+// build makes the command around the id prefix-N (rules.State.NextID), which is
+// chosen inside the log's single writer, against the state the command is decided
+// on. So concurrent calls never pick the same id, and when the decision is made again
+// after another process appended, the id is picked again with it. It returns the id
+// of the decision that was recorded.
+func (p *Production) DoNew(ctx context.Context, by rules.Actor, prefix string, build func(id string) rules.Command, now time.Time) (id string, res rules.Result, err error) {
+	var evs []rules.Event
+	_, err = p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
+		f := lf.(*folder)
+		ticks, err := f.tickTo(now, next)
+		if err != nil {
+			return toEntries(ticks), nil // see Do
+		}
+		id = f.state.NextID(prefix)
+		evs = append(ticks, f.state.Decide(by, build(id), now)...)
+		return toEntries(evs), nil
+	})
+	if err != nil {
+		return "", rules.Result{}, fmt.Errorf("file a new %s in %s: %w", prefix, p.id, err)
+	}
+	return id, rules.Summarize(evs), nil
+}
+
 // Tick records every deadline event due at or before now (escalations, flags that
 // expire), in time order, as one append. It does nothing when nothing is due.
 func (p *Production) Tick(ctx context.Context, now time.Time) (rules.Result, error) {
@@ -148,6 +172,7 @@ func (f *folder) tickTo(now time.Time, next uint64) ([]rules.Event, error) {
 			// live state and a rebuilt one are the same.
 			stored, err := roundTrip(ev)
 			if err == nil {
+				stored.Index = f.applied - 1
 				err = f.state.Apply(stored)
 			}
 			if err != nil {
@@ -169,7 +194,7 @@ func toEntries(evs []rules.Event) []ledger.Entry {
 }
 
 func toEvent(e ledger.Entry) rules.Event {
-	return rules.Event{Type: e.Type, Time: e.Time, Actor: e.Actor, Data: e.Payload}
+	return rules.Event{Type: e.Type, Time: e.Time, Actor: e.Actor, Data: e.Payload, Index: e.Index}
 }
 
 // roundTrip returns ev as it will be read back from the ledger.

@@ -30,6 +30,11 @@ type Event struct {
 	Time  time.Time       `json:"time"`
 	Actor string          `json:"actor,omitempty"`
 	Data  json.RawMessage `json:"data,omitempty"`
+	// Index is the ledger index of the event's entry, when the event is applied as
+	// that entry; 0 when it is not known (index 0 is always the production's creation).
+	// The state keeps it for the concerns, so that their words can be read back from
+	// exactly their entries (State.ConcernEntries).
+	Index uint64 `json:"-"`
 }
 
 // Escalation is one escalation level reached by a concern.

@@ -66,14 +66,17 @@ func (d *decision) decideConcernReply() *refusal {
 	return nil
 }
 
-// applyConcernReply checks that the reply names a concern on file; it folds nothing.
+// applyConcernReply checks that the reply names a concern on file; it folds nothing
+// but where the reply is in the ledger.
 func (s *State) applyConcernReply(e Event) (any, error) {
 	p, err := decode[concernReplyData](e)
 	if err != nil {
 		return nil, err
 	}
-	if s.concerns[p.Concern] == nil {
+	c := s.concerns[p.Concern]
+	if c == nil {
 		return nil, fmt.Errorf("unknown concern %q", p.Concern)
 	}
+	c.entries = noteEntry(c.entries, e)
 	return p, nil
 }

@@ -207,6 +207,10 @@ func (s *State) applyConcernFile(e Event) (any, error) {
 	if !p.Anonymous {
 		c.Reporter = e.Actor
 	}
+	if old := s.concerns[c.ID]; old != nil {
+		c.entries = old.entries
+	}
+	c.entries = noteEntry(c.entries, e)
 	s.indexConcern(c)
 	s.concerns[c.ID] = c
 	s.open[c.ID] = c
@@ -223,6 +227,7 @@ func (s *State) applyConcernAct(e Event) (any, error) {
 	if c == nil {
 		return nil, fmt.Errorf("unknown concern %q", p.Concern)
 	}
+	c.entries = noteEntry(c.entries, e)
 	switch e.Type {
 	case "concern.ack":
 		c.Acked = true
@@ -247,6 +252,7 @@ func (s *State) applyEscalation(e Event) (any, error) {
 	if c == nil {
 		return nil, fmt.Errorf("unknown concern %q", p.Concern)
 	}
+	c.entries = noteEntry(c.entries, e)
 	c.Level = p.Level
 	return p, nil
 }

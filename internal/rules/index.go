@@ -105,3 +105,23 @@ func removeSeq[T any](list []T, n int, seq func(T) int) []T {
 func (s *State) NextID(prefix string) string {
 	return prefix + "-" + strconv.Itoa(s.idMax[prefix]+1)
 }
+
+// noteEntry adds the ledger index of e to a concern's entries, when e has one.
+func noteEntry(entries []uint64, e Event) []uint64 {
+	if e.Index == 0 {
+		return entries
+	}
+	return append(entries, e.Index)
+}
+
+// ConcernEntries returns the ledger indexes of concern id's entries, oldest first: its
+// filing, every acknowledgement, reply, resolution, dismissal and reopening, and its
+// escalations. It costs the concern's own thread, however long the log, so a page can
+// read the concern's words at any age. Only events applied with their Index are
+// listed; the result is a copy.
+func (s *State) ConcernEntries(id string) []uint64 {
+	if c := s.concerns[id]; c != nil {
+		return slices.Clone(c.entries)
+	}
+	return nil
+}

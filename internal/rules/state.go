@@ -121,7 +121,8 @@ type concern struct {
 	Acked       bool
 	Status      string // open, resolved, dismissed
 	Reopened    bool
-	seq         int // place in State.filed
+	seq         int      // place in State.filed
+	entries     []uint64 // ledger indexes of its filing, answers and escalations, in order
 }
 
 type incident struct {
@@ -176,6 +177,9 @@ func New() *State {
 
 // Production returns the production's id ("" before production.create).
 func (s *State) Production() string { return s.prod.ID }
+
+// Name returns the production's name, as people know it.
+func (s *State) Name() string { return s.prod.Name }
 
 // Holder returns who holds the firearm: a person id, or "armory". A firearm being handed
 // over stays with the giver until it is accepted.

@@ -58,6 +58,21 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 		s.writeError(w, r, forbidden("", "you are not a person on production "+a.prod.ID()+"; a producer or safety officer must invite you before you can act on it"))
 		return
 	}
+	// Anonymous actions are limited as on the anonymous routes: a filing by the filing
+	// limits, anything else by the receipt guessing limits, since it is judged by its
+	// receipt code.
+	if req.Anonymous {
+		var err error
+		if req.Do == "concern.file" {
+			err = s.takeFiling(a.prod)
+		} else {
+			err = s.takeReceiptGuess(a.prod, req.Receipt)
+		}
+		if err != nil {
+			s.writeAnonError(w, r, err)
+			return
+		}
+	}
 	res, err := a.prod.Do(r.Context(), by, rules.Command{Do: req.Do, With: req.With}, s.api.now())
 	if err != nil {
 		s.writeError(w, r, err)

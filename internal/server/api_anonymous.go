@@ -27,7 +27,8 @@ type anonymousConcernResponse struct {
 
 // apiFileAnonymous is POST /api/productions/{id}/concerns/anonymous: 201 with the
 // receipt code. A malformed concern is refused (422 naming the field) as the rules
-// decide, and that refusal is recorded like any other, without identity.
+// decide, and that refusal is recorded like any other, without identity. Past the
+// filing limits it is 429 with Retry-After, and nothing is recorded.
 func (s *Server) apiFileAnonymous(w http.ResponseWriter, r *http.Request) {
 	var req anonymousConcernRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -41,7 +42,7 @@ func (s *Server) apiFileAnonymous(w http.ResponseWriter, r *http.Request) {
 	}
 	code, id, res, err := s.fileAnonymous(r.Context(), p, req.Category, req.Severity, req.Text)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeAnonError(w, r, err)
 		return
 	}
 	if res.Outcome == rules.Refused {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 )
@@ -70,8 +69,6 @@ func canonicalReceipt(s string) string {
 // that a guess learns nothing of which was wrong.
 var errNoReceipt = notFound("No concern matches that production and receipt code. Check both and try again.")
 
-func (g *tooManyGuesses) Error() string { return g.message() }
-
 // receiptFound is an anonymous concern found by its receipt code.
 type receiptFound struct {
 	prod    *production.Production
@@ -89,7 +86,7 @@ func (s *Server) findReceipt(ctx context.Context, prod, code string) (receiptFou
 	}
 	refund, paused := s.web.receipts.take(prod, s.api.now())
 	if paused != nil {
-		return receiptFound{}, paused
+		return receiptFound{}, &tooManyGuesses{*paused}
 	}
 	p, err := s.production(ctx, prod)
 	var ae *apiError
@@ -112,13 +109,34 @@ func (s *Server) findReceipt(ctx context.Context, prod, code string) (receiptFou
 	return receiptFound{}, errNoReceipt
 }
 
-// writeAnonError answers an anonymous API request that failed: a pause in lookups
-// with its Retry-After, everything else as writeError does.
+// takeReceiptGuess counts a receipt code given with an action on p within the
+// guessing limits, as findReceipt does a lookup: a code of a concern on p costs
+// nothing, a wrong one a token. It answers a *tooManyGuesses while lookups are paused.
+func (s *Server) takeReceiptGuess(p *production.Production, code string) error {
+	refund, paused := s.web.receipts.take(p.ID(), s.api.now())
+	if paused != nil {
+		return &tooManyGuesses{*paused}
+	}
+	var known bool
+	p.View(func(st *rules.State) { _, known = st.ConcernForReceipt(code) })
+	if known {
+		refund()
+	}
+	return nil
+}
+
+// writeAnonError answers an API request that failed: a pause in receipt lookups or
+// in anonymous filings with its Retry-After, everything else as writeError does.
 func (s *Server) writeAnonError(w http.ResponseWriter, r *http.Request, err error) {
 	var g *tooManyGuesses
-	if errors.As(err, &g) {
+	var f *tooManyFilings
+	switch {
+	case errors.As(err, &g):
 		g.retryAfter(w)
 		err = &apiError{kind: kindTooMany, detail: g.message()}
+	case errors.As(err, &f):
+		f.retryAfter(w)
+		err = &apiError{kind: kindTooMany, detail: f.Error()}
 	}
 	s.writeError(w, r, err)
 }
@@ -155,9 +173,7 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 			out.Concern, out.CanReopen = c, c.Status != "open"
 		}
 	})
-	entries, err := history(ctx, f.prod, func(e ledger.Entry) bool {
-		return strings.HasPrefix(e.Type, "concern.") || e.Type == rules.EventEscalation
-	})
+	entries, err := concernEntries(ctx, f.prod, f.concern)
 	if err != nil {
 		return out, err
 	}
@@ -192,8 +208,13 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 
 // fileAnonymous files an anonymous concern on p with a fresh receipt code, which it
 // returns with the concern's id. Only the code's hash reaches the ledger. The id is
-// the next free concern-N; when a concurrent filing takes it first, the next is tried.
+// the next free concern-N, picked as the filing is decided (production.DoNew), so
+// concurrent filings never collide. A *tooManyFilings while anonymous filing on p is
+// paused: then nothing is recorded.
 func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, category, severity, text string) (code, id string, res rules.Result, err error) {
+	if err := s.takeFiling(p); err != nil {
+		return "", "", rules.Result{}, err
+	}
 	code = newReceiptCode()
 	with := map[string]string{}
 	for k, v := range map[string]string{"category": category, "severity": severity, "text": text} {
@@ -201,17 +222,25 @@ func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, ca
 			with[k] = v // an empty field is left out, for the rules to name as missing
 		}
 	}
-	for range 3 {
-		p.View(func(st *rules.State) { id = st.NextID("concern") })
+	id, res, err = p.DoNew(ctx, rules.Actor{Anonymous: true, Receipt: code}, "concern", func(id string) rules.Command {
 		with["id"] = id
 		body, _ := json.Marshal(with)
-		res, err = p.Do(ctx, rules.Actor{Anonymous: true, Receipt: code}, rules.Command{Do: "concern.file", With: body}, s.api.now())
-		if err != nil || res.Outcome != rules.Refused || res.Field != "with.id" {
-			break
-		}
-	}
+		return rules.Command{Do: "concern.file", With: body}
+	}, s.api.now())
 	if err == nil {
 		s.web.events.notify(p.ID())
 	}
 	return code, id, res, err
+}
+
+// takeFiling counts one anonymous filing on p against the filing limits, or answers
+// the *tooManyFilings that says how long to wait.
+func (s *Server) takeFiling(p *production.Production) error {
+	_, paused := s.web.filings.take(p.ID(), s.api.now())
+	if paused == nil {
+		return nil
+	}
+	f := &tooManyFilings{limited: *paused}
+	p.View(func(st *rules.State) { f.name = st.Name() })
+	return f
 }

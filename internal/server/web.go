@@ -33,7 +33,8 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 type web struct {
 	pages    map[string]*template.Template
 	events   *broadcaster
-	receipts *receiptLimiter // wrong receipt codes: api_anonymous_limit.go
+	receipts *bucketLimiter // wrong receipt codes: api_anonymous_limit.go
+	filings  *bucketLimiter // anonymous filings: api_anonymous_limit.go
 }
 
 // registerWeb registers the pages, the form handler, the event stream and the assets.
@@ -41,7 +42,7 @@ type web struct {
 // token each form carries. The security headers are set for every answer in one
 // place, around the whole mux (security.go).
 func (s *Server) registerWeb() {
-	s.web = web{pages: parsePages(), events: newBroadcaster(), receipts: newReceiptLimiter()}
+	s.web = web{pages: parsePages(), events: newBroadcaster(), receipts: newReceiptLimiter(), filings: newFilingLimiter()}
 	cop := http.NewCrossOriginProtection()
 	page := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, h) }
 	post := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, cop.Handler(h)) }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -61,12 +62,13 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) (*reportView
 		return nil, false
 	}
 	v := &reportView{Production: p.ID(), Categories: choices(reportCategories, ""), Severities: choices(reportSeverities, "")}
-	p.View(func(st *rules.State) { v.Name = st.OpenOverview().Name })
+	p.View(func(st *rules.State) { v.Name = st.Name() })
 	return v, true
 }
 
 // webReport is POST /report/{id}: file the concern and show its receipt code, once,
-// in the answer to this POST. A refused form comes back with its words kept.
+// in the answer to this POST. A refused form comes back with its words kept, and so
+// does one sent while anonymous filing is paused (429).
 func (s *Server) webReport(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 	if err := r.ParseForm(); err != nil {
@@ -85,7 +87,14 @@ func (s *Server) webReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, id, res, err := s.fileAnonymous(r.Context(), p, v.Category, v.Severity, v.Text)
-	if err != nil {
+	var paused *tooManyFilings
+	switch {
+	case errors.As(err, &paused):
+		paused.retryAfter(w)
+		f := flash{Kind: "error", Title: "Not sent yet: please wait.", Message: paused.Error() + " What you wrote is still here."}
+		s.render(w, r, http.StatusTooManyRequests, "report", &pageData{Title: "Report a safety concern", Flash: &f, Body: v})
+		return
+	case err != nil:
 		s.anonError(w, r, err)
 		return
 	}

@@ -67,3 +67,49 @@ func TestWebClosedConcernsPages(t *testing.T) {
 		t.Errorf("kim's concerns %v: want the latest %d answered, concern-%d to concern-%d", regexp.MustCompile(`concerns/[a-z0-9-]+"`).FindAllString(mine, -1), recentClosed, n, n-recentClosed+1)
 	}
 }
+
+var moreOpenLink = regexp.MustCompile(`href="([^"]+)">More open concerns`)
+
+// TestWebOpenConcernsPages files more open concerns than a page lists: those who
+// answer them see 50 at a time, with a link to the next ones, each concern once.
+func TestWebOpenConcernsPages(t *testing.T) {
+	wc := newWebClient(t)
+	token := wc.signIn("kim")
+	const perPage, n = 50, 50 + 7
+	for range n {
+		resp := wc.post("/productions/dry-creek/do", url.Values{"csrf": {token}, "do": {"concern.file"}, "s:category": {"fatigue"}, "s:severity": {"low"}, "s:text": {"long days"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("filing: status %d", resp.StatusCode)
+		}
+	}
+	wc.signIn("sol")
+	seen := map[string]int{}
+	path, pages := "/productions/dry-creek/concerns", 0
+	for ; path != "" && pages < 5; pages++ {
+		resp, page := wc.get(path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, resp.StatusCode)
+		}
+		_, open, _ := strings.Cut(page, `id="handled-h"`)
+		open, _, _ = strings.Cut(open, `</section>`)
+		ids := concernLink.FindAllStringSubmatch(open, -1)
+		if pages == 0 && len(ids) != perPage {
+			t.Errorf("the first page lists %d open concerns, want %d", len(ids), perPage)
+		}
+		for _, m := range ids {
+			seen[m[1]]++
+		}
+		path = ""
+		if m := moreOpenLink.FindStringSubmatch(open); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if pages != 2 || len(seen) != n {
+		t.Errorf("%d pages listing %d of the %d open concerns", pages, len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("%s listed %d times", id, k)
+		}
+	}
+}

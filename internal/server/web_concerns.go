@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 )
@@ -19,37 +18,95 @@ type concernsView struct {
 	Base       string
 	Person     bool
 	Mine       []concernCard
-	Handled    []concernCard // open concerns the caller may answer, soonest deadline first
+	Handled    []concernCard // a page of the open concerns the caller may answer, by id
+	OpenMore   string        // the next page of open ones, or ""
 	Closed     []concernCard // a page of the answered ones, the latest filed first
 	ClosedMore string        // the next page of answered ones, or ""
 	Handler    bool
+	Draft      concernDraft // the filing form's words, kept when a filing was not recorded
 }
 
-// Closed concerns and incidents are listed a page at a time, the latest first, so
-// that no page costs the production's history: recentClosed of one's own beside the
-// open ones, closedPage of those one answers, with a link to the next page.
+// concernDraft is what was typed into the filing form.
+type concernDraft struct {
+	Text       string
+	Anonymous  bool
+	Categories []choice
+	Severities []choice
+}
+
+var concernCategories = [][2]string{{"firearms", "firearms"}, {"equipment", "equipment"}, {"fatigue", "fatigue"},
+	{"training", "training"}, {"conduct", "conduct"}, {"other", "other"}}
+
+// Concerns are listed a page at a time, so that no page costs the production's
+// history or what a flood of filings left open: openPage of the open ones the caller
+// answers, recentClosed of one's own closed ones beside the open ones, closedPage of
+// the closed ones one answers, each with a link to the next page.
 const (
+	openPage     = 50
 	recentClosed = 10
 	closedPage   = 20
 )
 
-// webConcerns is GET /productions/{id}/concerns; ?after= pages the answered ones.
+// webConcerns is GET /productions/{id}/concerns; ?open= pages the open ones it
+// answers and ?after= the answered ones, each from the concern named.
 func (s *Server) webConcerns(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.can("producer", "safety_officer") || c.me.DepartmentHead}
+	s.concernsPage(w, r, c, http.StatusOK, concernDraft{}, nil)
+}
+
+// concernsPage renders the concerns page with the filing form holding draft, and f
+// as its message when given.
+func (s *Server) concernsPage(w http.ResponseWriter, r *http.Request, c *webCtx, status int, draft concernDraft, f *flash) {
+	q := r.URL.Query()
+	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.can("producer", "safety_officer") || c.me.DepartmentHead, Draft: draft}
+	if v.Draft.Categories == nil {
+		v.Draft.Categories, v.Draft.Severities = choices(concernCategories, ""), choices(reportSeverities, "")
+	}
 	v.Mine = c.myConcerns(recentClosed)
-	for _, cv := range c.ov.Concerns {
-		if (cv.Reporter != c.person || c.person == "") && c.handles(cv) {
-			v.Handled = append(v.Handled, c.concernCard(cv))
-		}
+	var next string
+	v.Handled, next = c.handledConcerns(q.Get("open"), openPage)
+	if next != "" {
+		v.OpenMore = v.Base + "/concerns?open=" + url.QueryEscape(next) + "#handled-h"
 	}
 	if v.Handler {
-		var next string
-		v.Closed, next = c.answeredConcerns(r.URL.Query().Get("after"), closedPage)
+		v.Closed, next = c.answeredConcerns(q.Get("after"), closedPage)
 		if next != "" {
 			v.ClosedMore = v.Base + "/concerns?after=" + url.QueryEscape(next) + "#closed-h"
 		}
 	}
-	s.render(w, r, http.StatusOK, "concerns", s.page(w, r, c, "Concerns", "/concerns", v))
+	data := s.page(w, r, c, "Concerns", "/concerns", v)
+	data.Path = v.Base + "/concerns" // also when answering a form's POST: where its forms come back to
+	if f != nil {
+		data.Flash = f
+	}
+	s.render(w, r, status, "concerns", data)
+}
+
+// handledConcerns reads a page of the open concerns the caller answers, other than
+// their own, by id from the one after the concern named after. next is the after of
+// the following page, or "".
+func (c *webCtx) handledConcerns(after string, limit int) (cards []concernCard, next string) {
+	for _, cv := range c.ov.Concerns { // open ones, by id
+		if after != "" && cv.ID <= after {
+			continue
+		}
+		if (cv.Reporter != c.person || c.person == "") && c.handles(cv) {
+			if len(cards) == limit {
+				return cards, cards[limit-1].ID
+			}
+			cards = append(cards, c.concernCard(cv))
+		}
+	}
+	return cards, ""
+}
+
+// filingPaused answers an anonymous filing from the concerns page that the filing
+// limits turned away: the page again, with the words as typed and how long to wait.
+func (s *Server) filingPaused(w http.ResponseWriter, r *http.Request, c *webCtx, paused *tooManyFilings) {
+	draft := concernDraft{Text: r.PostFormValue("s:text"), Anonymous: true,
+		Categories: choices(concernCategories, r.PostFormValue("s:category")), Severities: choices(reportSeverities, r.PostFormValue("s:severity"))}
+	paused.retryAfter(w)
+	s.concernsPage(w, r, c, http.StatusTooManyRequests, draft,
+		&flash{Kind: "error", Title: "Not sent yet: please wait.", Message: paused.Error() + " What you wrote is still in the form below."})
 }
 
 // myConcerns lists the caller's own concerns: the open ones and the latest closed ones.
@@ -136,16 +193,11 @@ func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	s.webError(w, r, notFound("There is no concern %q on %s.", id, c.ov.Name))
 }
 
-// concernThread reads a concern's words and every answer and escalation from the
-// ledger. An anonymous reporter is never named: the entries hold no identity.
+// concernThread reads a concern's words and every answer and escalation from its own
+// entries in the ledger (concernEntries), however old. An anonymous reporter is never
+// named: the entries hold no identity.
 func concernThread(ctx context.Context, p *production.Production, id string, c *webCtx) (string, []step, error) {
-	entries, err := history(ctx, p, func(e ledger.Entry) bool {
-		switch e.Type {
-		case "concern.file", "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", "concern.reply", rules.EventEscalation:
-			return true
-		}
-		return false
-	})
+	entries, err := concernEntries(ctx, p, id)
 	if err != nil {
 		return "", nil, err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -40,9 +41,6 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	}
 	do := r.PostFormValue("do")
 	with := formWith(r.PostForm)
-	if autoID[do] != "" && with["id"] == nil {
-		with["id"] = c.freeID(autoID[do])
-	}
 	body, err := json.Marshal(with)
 	if err != nil {
 		s.webError(w, r, err)
@@ -54,13 +52,31 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	case anonymous:
 		// Nothing of the account that sent this is passed on or logged.
 		by = rules.Actor{Anonymous: true, Receipt: rand.Text()}
+		var paused *tooManyFilings
+		if err := s.takeFiling(c.prod); errors.As(err, &paused) {
+			s.filingPaused(w, r, c, paused)
+			return
+		}
 	case c.person == "":
 		setFlash(w, r, flash{Kind: "error", Title: "Not done: you are not a person on this production.",
 			Message: "A producer or safety officer must add you before you can act on " + c.ov.Name + "."})
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	res, err := c.prod.Do(r.Context(), by, rules.Command{Do: do, With: body}, s.api.now())
+	var id string
+	var res rules.Result
+	if prefix := autoID[do]; prefix != "" && with["id"] == nil {
+		// The id is picked as the action is decided, so that forms sent at once
+		// never pick the same one.
+		id, res, err = c.prod.DoNew(r.Context(), by, prefix, func(id string) rules.Command {
+			with["id"] = id
+			body, _ := json.Marshal(with) // it marshalled above, and an id is a string
+			return rules.Command{Do: do, With: body}
+		}, s.api.now())
+	} else {
+		id, _ = with["id"].(string)
+		res, err = c.prod.Do(r.Context(), by, rules.Command{Do: do, With: body}, s.api.now())
+	}
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -70,7 +86,7 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	case res.Outcome == rules.Refused:
 		setFlash(w, r, refusedFlash(res))
 	case anonymous:
-		s.showReceipt(w, r, c, by.Receipt, with["id"])
+		s.showReceipt(w, r, c, by.Receipt, id)
 		return
 	default:
 		setFlash(w, r, doneFlash(c, do, res))
@@ -78,17 +94,9 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// autoID names the actions whose new thing gets an id from the page, with its prefix:
-// people on set should not have to invent ids.
+// autoID names the actions whose new thing gets an id from the page, with its prefix
+// (rules.State.NextID): people on set should not have to invent ids.
 var autoID = map[string]string{"concern.file": "concern", "incident.report": "report", "training.request": "training"}
-
-// freeID returns prefix-N for an N no concern, incident or training request has
-// (rules.State.NextID). A concurrent form may take it first; the rules then refuse
-// the second as invalid.
-func (c *webCtx) freeID(prefix string) (id string) {
-	c.prod.View(func(st *rules.State) { id = st.NextID(prefix) })
-	return id
-}
 
 // formWith turns the typed form fields into the "with" map.
 func formWith(form url.Values) map[string]any {

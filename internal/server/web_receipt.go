@@ -23,8 +23,7 @@ type receiptShownView struct {
 
 // showReceipt answers the POST that filed an anonymous concern with its receipt
 // code. The page is not cached, and the code is not kept anywhere on the server.
-func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, c *webCtx, code string, concern any) {
-	id, _ := concern.(string)
+func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, c *webCtx, code string, id string) {
 	data := s.page(w, r, c, "Your receipt code", "/concerns", receiptShownView{Code: groupReceipt(code), Concern: id, Production: c.ov.ID})
 	data.Flash = &flash{Kind: "ok", Title: "Concern filed anonymously.", Message: "Nothing about you is stored with it. The safety officer has been told."}
 	s.render(w, r, http.StatusOK, "receipt-shown", data)

@@ -53,11 +53,7 @@ func (p *Production) Close() error { return p.log.Close() }
 // caller sees escalations that fired while the clock moved as well as the command's
 // own flags. An error means nothing may be assumed recorded; a refusal is not an error.
 func (p *Production) Do(ctx context.Context, by rules.Actor, c rules.Command, now time.Time) (rules.Result, error) {
-	if by.Anonymous {
-		// An anonymous report's time is kept to the second: finer timing could be
-		// matched against a phone's or a network's own logs to tell who sent it.
-		now = now.Truncate(time.Second)
-	}
+	now = actTime(by, now)
 	var evs []rules.Event
 	_, err := p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
 		f := lf.(*folder)
@@ -83,6 +79,7 @@ func (p *Production) Do(ctx context.Context, by rules.Actor, c rules.Command, no
 // after another process appended, the id is picked again with it. It returns the id
 // of the decision that was recorded.
 func (p *Production) DoNew(ctx context.Context, by rules.Actor, prefix string, build func(id string) rules.Command, now time.Time) (id string, res rules.Result, err error) {
+	now = actTime(by, now)
 	var evs []rules.Event
 	_, err = p.log.Do(ctx, func(lf ledger.Folder, next uint64) ([]ledger.Entry, error) {
 		f := lf.(*folder)
@@ -98,6 +95,16 @@ func (p *Production) DoNew(ctx context.Context, by rules.Actor, prefix string, b
 		return "", rules.Result{}, fmt.Errorf("file a new %s in %s: %w", prefix, p.id, err)
 	}
 	return id, rules.Summarize(evs), nil
+}
+
+// actTime is the time an action by by is recorded at: an anonymous one's is kept to
+// the second, since finer timing could be matched against a phone's or a network's
+// own logs to tell who sent it.
+func actTime(by rules.Actor, now time.Time) time.Time {
+	if by.Anonymous {
+		return now.Truncate(time.Second)
+	}
+	return now
 }
 
 // Tick records every deadline event due at or before now (escalations, flags that

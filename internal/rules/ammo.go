@@ -11,7 +11,7 @@ func (d *decision) decideReceive() *refusal {
 		Lot:      r.id("lot", true, false),
 		Kind:     r.enum("kind", true, lotKinds...),
 		Caliber:  r.text("caliber"),
-		Count:    r.integer("count", true, 1, 0),
+		Count:    r.integer("count", true, 1, maxRounds, 0),
 		Supplier: r.optText("supplier"),
 		Receipt:  r.optText("receipt"),
 	}
@@ -37,7 +37,7 @@ func (d *decision) decideReceive() *refusal {
 func (d *decision) decideVerify() *refusal {
 	r := readWith(d.cmd.With, "lot", "method", "count")
 	l := d.knownLot(r, "lot", true)
-	p := verifyData{Method: r.enum("method", true, verifyMethods...), Count: r.integer("count", true, 1, 0)}
+	p := verifyData{Method: r.enum("method", true, verifyMethods...), Count: r.integer("count", true, 1, maxRounds, 0)}
 	if l != nil && l.Kind != "dummy" {
 		r.fail("lot", "names lot %s of %s rounds; only dummy lots are verified", l.ID, l.Kind)
 	}
@@ -77,7 +77,7 @@ func (d *decision) decideDispose() *refusal { return d.decideRounds("ammo.dispos
 func (d *decision) decideRounds(typ string) *refusal {
 	r := readWith(d.cmd.With, "lot", "count")
 	l := d.knownLot(r, "lot", true)
-	p := roundsData{Count: r.integer("count", true, 1, 0)}
+	p := roundsData{Count: r.integer("count", true, 1, maxRounds, 0)}
 	if l != nil && p.Count > l.onHand() {
 		r.fail("count", "is %d but only %d rounds of lot %s are on hand", p.Count, l.onHand(), l.ID)
 	}
@@ -95,7 +95,7 @@ func (d *decision) decideRounds(typ string) *refusal {
 func (d *decision) decideReconcile() *refusal {
 	r := readWith(d.cmd.With, "lot", "counted")
 	l := d.knownLot(r, "lot", true)
-	p := reconcileData{Counted: r.integer("counted", true, 0, 0)}
+	p := reconcileData{Counted: r.integer("counted", true, 0, maxRounds, 0)}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -157,7 +157,7 @@ func (s *State) applyReceive(e Event) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lot{ID: p.Lot, Kind: p.Kind, Caliber: p.Caliber, Count: p.Count, Supplier: p.Supplier, Receipt: p.Receipt, countedOK: true}
+	l := &lot{ID: p.Lot, Kind: p.Kind, Caliber: p.Caliber, Count: foldCount(p.Count), Supplier: p.Supplier, Receipt: p.Receipt, countedOK: true}
 	s.lots[p.Lot] = l
 	s.lotList = append(s.lotList, l)
 	return p, nil
@@ -203,9 +203,9 @@ func (s *State) applyLot(e Event) (any, error) {
 		l.Supplier, l.Receipt = v.Supplier, v.Receipt
 	case *roundsData:
 		if e.Type == "ammo.dispose" {
-			l.Disposed += v.Count
+			l.Disposed += foldCount(v.Count)
 		} else {
-			l.Expended += v.Count
+			l.Expended += foldCount(v.Count)
 			l.used(s.dayOf(e.Time))
 		}
 	case *reconcileData:

@@ -40,12 +40,12 @@ func (d *decision) decideInspect() *refusal {
 		if r.raw("lot") != nil {
 			r.fail("lot", "must be left out when the firearm is empty")
 		}
-		if r.integer("rounds", false, 0, 0) != 0 {
+		if r.integer("rounds", false, 0, maxRounds, 0) != 0 {
 			r.fail("rounds", "must be 0 when the firearm is empty")
 		}
 	} else if p.Load != "" {
 		l = d.knownLot(r, "lot", true)
-		p.Rounds = r.integer("rounds", true, 1, 0)
+		p.Rounds = r.integer("rounds", true, 1, maxRounds, 0)
 		if l != nil && l.Kind != p.Load {
 			r.fail("lot", "names lot %s, which holds %s rounds, not %s", l.ID, l.Kind, p.Load)
 		}
@@ -122,7 +122,7 @@ func (d *decision) decideAccept() *refusal {
 	r := readWith(d.cmd.With, "firearm", "load_seen", "rounds")
 	f := d.knownFirearm(r, "firearm")
 	p := acceptData{LoadSeen: r.enum("load_seen", true, loads...)}
-	p.Rounds = r.integer("rounds", p.LoadSeen != "empty", 0, 0)
+	p.Rounds = r.integer("rounds", p.LoadSeen != "empty", 0, maxRounds, 0)
 	if r.bad != nil {
 		return r.bad
 	}
@@ -206,7 +206,7 @@ func (d *decision) decideReturn() *refusal {
 func (d *decision) decideDischarge() *refusal {
 	r := readWith(d.cmd.With, "firearm", "planned", "injuries")
 	f := d.knownFirearm(r, "firearm")
-	p := dischargeData{Planned: r.boolean("planned", true), Injuries: r.integer("injuries", false, 0, 0)}
+	p := dischargeData{Planned: r.boolean("planned", true), Injuries: r.integer("injuries", false, 0, maxPeople, 0)}
 	if r.bad != nil {
 		return r.bad
 	}

@@ -37,7 +37,7 @@ func (d *decision) decideScenePlan() *refusal {
 		Firearms:    r.list("firearms", true, true),
 		Toward:      r.enum("toward", true, towards...),
 		Protections: r.list("protections", false, false, protectionList...),
-		DistanceFt:  r.number("distance_ft", false),
+		DistanceFt:  r.number("distance_ft", false, maxDistanceFt),
 	}
 	var capable []*firearm
 	for _, id := range p.Firearms {

@@ -2,8 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -162,9 +162,18 @@ func (r *reader) enum(key string, required bool, allowed ...string) string {
 	return ""
 }
 
-// integer decodes a whole number of at least min; def is used when it is absent and not
-// required.
-func (r *reader) integer(key string, required bool, min, def int) int {
+// Bounds of the numbers an action carries. Each is far beyond what a production ever
+// records, and keeps what the state adds up finite and within an int.
+const (
+	maxHours      = 1000    // hours of training in one record, a request or a requirement
+	maxRounds     = 100_000 // rounds in a lot, a count, a load
+	maxPeople     = 10_000  // people hurt in one discharge
+	maxDistanceFt = 10_000  // feet between a firearm and what it points at
+)
+
+// integer decodes a whole number from min to max; def is used when it is absent and
+// not required.
+func (r *reader) integer(key string, required bool, min, max, def int) int {
 	v := r.raw(key)
 	if v == nil {
 		if required {
@@ -172,20 +181,20 @@ func (r *reader) integer(key string, required bool, min, def int) int {
 		}
 		return def
 	}
-	n, err := strconv.ParseInt(string(v), 10, 32)
-	if err != nil {
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		r.fail(key, "must be a whole number, not %s", v)
 		return def
 	}
-	if int(n) < min {
-		r.fail(key, "must be at least %d, not %d", min, n)
+	if err != nil || n < int64(min) || n > int64(max) {
+		r.fail(key, "must be a whole number at least %d and at most %s, not %s", min, thousands(max), v)
 		return def
 	}
 	return int(n)
 }
 
-// number decodes a number greater than zero (hours, feet).
-func (r *reader) number(key string, required bool) float64 {
+// number decodes a number more than 0 and at most max (hours, feet).
+func (r *reader) number(key string, required bool, max float64) float64 {
 	v := r.raw(key)
 	if v == nil {
 		if required {
@@ -194,15 +203,25 @@ func (r *reader) number(key string, required bool) float64 {
 		return 0
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil || v[0] == '"' || math.IsInf(f, 0) || math.IsNaN(f) {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || v[0] == '"' {
 		r.fail(key, "must be a number, not %s", v)
 		return 0
 	}
-	if f <= 0 {
-		r.fail(key, "must be more than 0, not %s", v)
+	// Out of range (1e400) fails here too: ParseFloat gives ±Inf or 0 for it.
+	if err != nil || !(f > 0 && f <= max) {
+		r.fail(key, "must be a number more than 0 and at most %s, not %s", thousands(int(max)), v)
 		return 0
 	}
 	return f
+}
+
+// thousands writes a bound (never negative) with commas, as people read it: 100,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func (r *reader) boolean(key string, required bool) bool {

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -97,8 +96,8 @@ func (r *reader) hoursMap(key string) map[string]float64 {
 			return nil
 		}
 		f, err := strconv.ParseFloat(string(m[k]), 64)
-		if err != nil || m[k][0] == '"' || f < 0 || math.IsInf(f, 0) {
-			r.fail(key+"."+k, "must be a number of hours, not %s", m[k])
+		if err != nil || m[k][0] == '"' || !(f >= 0 && f <= maxHours) {
+			r.fail(key+"."+k, "must be a number of hours from 0 to %s, not %s", thousands(maxHours), m[k])
 			return nil
 		}
 		out[k] = f

@@ -83,6 +83,9 @@ func TestProductionConfig(t *testing.T) {
 		{"training blank_fire 3: laxer, refused", `{"training_hours":{"any":2,"blank_fire":3}}`, "with.config.training_hours.blank_fire"},
 		{"training hours of an unknown kind: refused", `{"training_hours":{"rifle":3}}`, "with.config.training_hours.rifle"},
 		{"an unknown key: refused", `{"min_distance_ft":30}`, "with.config.min_distance_ft"},
+		{"training any 1000: stricter, accepted", `{"training_hours":{"any":1000}}`, ""},
+		{"training any the largest float: refused", `{"training_hours":{"any":1.7976931348623157e308}}`, "with.config.training_hours.any"},
+		{"training blank_fire 1001: refused", `{"training_hours":{"blank_fire":1001}}`, "with.config.training_hours.blank_fire"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,5 +129,57 @@ func TestRuleIDsAreExplained(t *testing.T) {
 		if Explain(id) == "" {
 			t.Errorf("no explanation for %s", id)
 		}
+	}
+}
+
+// TestNumbersOutOfBounds: every number an action carries is finite and within a bound
+// no production reaches, or the action is refused invalid naming the field.
+func TestNumbersOutOfBounds(t *testing.T) {
+	const maxFloat = "1.7976931348623157e308"
+	cases := []struct {
+		name, as, do, with string
+		field              string // "" when accepted
+	}{
+		{"training hours at the bound: accepted", "ana", "training.record", `{"person":"kim","type":"revolver","hours":1000}`, ""},
+		{"training hours the largest float: refused", "ana", "training.record", `{"person":"kim","type":"revolver","hours":` + maxFloat + `}`, "with.hours"},
+		{"training hours beyond any float: refused", "ana", "training.record", `{"person":"kim","type":"revolver","hours":1e400}`, "with.hours"},
+		{"training hours just past the bound: refused", "ana", "training.record", `{"person":"kim","type":"revolver","hours":1000.5}`, "with.hours"},
+		{"training hours negative: refused", "ana", "training.record", `{"person":"kim","type":"revolver","hours":-2}`, "with.hours"},
+		{"training hours zero: refused", "ana", "training.record", `{"person":"kim","type":"revolver","hours":0}`, "with.hours"},
+		{"training request of the largest float: refused", "kim", "training.request", `{"id":"r1","type":"revolver","hours":` + maxFloat + `}`, "with.hours"},
+		{"training on record at person.add of the largest float: refused", "sol", "person.add", `{"id":"x","name":"X","roles":["actor"],"training":{"rifle":` + maxFloat + `}}`, "with.training.rifle"},
+		{"training on record at person.add negative: refused", "sol", "person.add", `{"id":"x","name":"X","roles":["actor"],"training":{"rifle":-1}}`, "with.training.rifle"},
+		{"lot of 100,000 rounds: accepted", "ana", "ammo.receive", `{"lot":"l2","kind":"blank","caliber":"9mm","count":100000,"supplier":"A","receipt":"R"}`, ""},
+		{"lot of 100,001 rounds: refused", "ana", "ammo.receive", `{"lot":"l2","kind":"blank","caliber":"9mm","count":100001,"supplier":"A","receipt":"R"}`, "with.count"},
+		{"lot count beyond a 32-bit number: refused", "ana", "ammo.receive", `{"lot":"l2","kind":"blank","caliber":"9mm","count":99999999999}`, "with.count"},
+		{"lot count beyond a 64-bit number: refused", "ana", "ammo.receive", `{"lot":"l2","kind":"blank","caliber":"9mm","count":99999999999999999999}`, "with.count"},
+		{"verification of a million rounds: refused", "ana", "ammo.verify", `{"lot":"dummies-1","method":"rattle","count":1000000}`, "with.count"},
+		{"reconcile count past the bound: refused", "ana", "ammo.reconcile", `{"lot":"blanks-1","counted":100001}`, "with.counted"},
+		{"inspection loading a million rounds: refused", "ana", "firearm.inspect", `{"firearm":"colt-1","load":"blank","lot":"blanks-1","rounds":1000000}`, "with.rounds"},
+		{"acceptance declaring a million rounds: refused", "kim", "firearm.accept", `{"firearm":"colt-1","load_seen":"blank","rounds":1000000}`, "with.rounds"},
+		{"discharge injuring 10,001: refused", "kim", "firearm.discharge", `{"firearm":"colt-1","planned":true,"injuries":10001}`, "with.injuries"},
+		{"plan at the largest float of feet: refused", "dan", "scene.plan", `{"scene":"1","firearms":["colt-1"],"toward":"camera","protections":["min_distance"],"distance_ft":` + maxFloat + `}`, "with.distance_ft"},
+		{"plan at 10,000 feet: accepted", "dan", "scene.plan", `{"scene":"1","firearms":["colt-1"],"toward":"camera","protections":["min_distance"],"distance_ft":10000}`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := dayFixture(t, "")
+			res := f.do(step{as: tc.as, do: tc.do, with: tc.with})
+			if tc.field == "" {
+				if res.Outcome != OK {
+					t.Fatalf("refused %s %s: %s", res.Rule, res.Field, res.Message)
+				}
+				return
+			}
+			if res.Outcome != Refused || res.Rule != Invalid || res.Field != tc.field {
+				t.Fatalf("got %s %s field %q (%s), want invalid field %q", res.Outcome, res.Rule, res.Field, res.Message, tc.field)
+			}
+			if !strings.HasPrefix(res.Message, tc.field+" ") {
+				t.Errorf("message %q does not start with the field %s", res.Message, tc.field)
+			}
+			if _, err := json.Marshal(f.s.Overview()); err != nil {
+				t.Errorf("overview after the refusal: %v", err)
+			}
+		})
 	}
 }

@@ -3,8 +3,10 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -54,6 +56,88 @@ func TestRebuildFromEventsGivesTheSameState(t *testing.T) {
 	if !reflect.DeepEqual(s, f.s) {
 		t.Errorf("rebuilt state differs: holds %v / %v, risk %v / %v", s.Holds(), f.s.Holds(), s.Risk(), f.s.Risk())
 	}
+}
+
+// TestFoldKeepsOldEntriesReadable folds entries that a server without today's bounds
+// could have recorded, straight into the state as a restart reads them: the overview
+// still encodes as JSON, and the sums stay finite and unwrapped.
+func TestFoldKeepsOldEntriesReadable(t *testing.T) {
+	at := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	ev := func(typ, actor, data string) Event {
+		return Event{Type: typ, Time: at, Actor: actor, Data: json.RawMessage(data)}
+	}
+	const huge = "1.7976931348623157e308"
+	cases := []struct {
+		name  string
+		evs   []Event
+		check func(t *testing.T, o Overview)
+	}{
+		{"two training records of the largest float",
+			[]Event{
+				ev("training.record", "ana", `{"person":"kim","type":"revolver","hours":`+huge+`}`),
+				ev("training.record", "ana", `{"person":"kim","type":"revolver","hours":`+huge+`}`),
+			},
+			func(t *testing.T, o Overview) {
+				if h := trainingOf(o, "kim", "revolver"); math.IsInf(h, 0) || math.IsNaN(h) || h <= 1000 {
+					t.Errorf("kim's revolver training %g, want a large finite number", h)
+				}
+			}},
+		{"a person added with the largest float, then trained more",
+			[]Event{
+				ev("person.add", "", `{"id":"zed","name":"Zed","roles":["actor"],"training":{"rifle":`+huge+`}}`),
+				ev("training.record", "ana", `{"person":"zed","type":"rifle","hours":`+huge+`}`),
+			},
+			func(t *testing.T, o Overview) {
+				if h := trainingOf(o, "zed", "rifle"); math.IsInf(h, 0) || math.IsNaN(h) {
+					t.Errorf("zed's rifle training %g, want finite", h)
+				}
+			}},
+		{"negative training hours",
+			[]Event{ev("training.record", "ana", `{"person":"kim","type":"pistol","hours":-5}`)},
+			func(t *testing.T, o Overview) {
+				if h := trainingOf(o, "kim", "pistol"); h < 0 {
+					t.Errorf("kim's pistol training %g, want none below 0", h)
+				}
+			}},
+		{"round counts that would wrap an int",
+			[]Event{
+				ev("ammo.receive", "ana", `{"lot":"big","kind":"blank","caliber":"9mm","count":9223372036854775807,"supplier":"A","receipt":"R"}`),
+				ev("ammo.expend", "ana", `{"lot":"big","count":9223372036854775807}`),
+				ev("ammo.expend", "ana", `{"lot":"big","count":9223372036854775807}`),
+				ev("ammo.dispose", "ana", `{"lot":"big","count":-9223372036854775808}`),
+			},
+			func(t *testing.T, o Overview) {
+				for _, l := range o.Lots {
+					if l.ID == "big" && (l.Received < 0 || l.Expended < 0 || l.Disposed < 0 || l.OnHand != l.Received-l.Expended-l.Disposed) {
+						t.Errorf("lot big: %+v, want counts that did not wrap", l)
+					}
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := dayFixture(t, "")
+			for _, e := range tc.evs {
+				if err := f.s.Apply(e); err != nil {
+					t.Fatalf("apply %s: %v", e.Type, err)
+				}
+			}
+			o := f.s.Overview()
+			if _, err := json.Marshal(o); err != nil {
+				t.Fatalf("overview does not encode: %v", err)
+			}
+			tc.check(t, o)
+		})
+	}
+}
+
+func trainingOf(o Overview, person, typ string) float64 {
+	for _, p := range o.People {
+		if p.ID == person {
+			return p.Training[typ]
+		}
+	}
+	return 0
 }
 
 func TestDecideAndTickDoNotModifyTheState(t *testing.T) {
@@ -133,6 +217,45 @@ func FuzzDecide(f *testing.F) {
 				t.Fatalf("apply %s: %v", e.Type, err)
 			}
 		}
+	})
+}
+
+// FuzzApplyStoredEvent folds an arbitrary payload of every event type into a production
+// in the middle of a day, as a ledger written by an older or faulty server could hold
+// it: Apply may refuse it with an error, but never panics, and the overview, its risk
+// and the next deadline still read, the overview as JSON.
+func FuzzApplyStoredEvent(f *testing.F) {
+	fx := dayFixture(f, "")
+	fx.run(inspectDummies, handToKim)
+	base, clock := fx.log, fx.clock
+	types := sortedKeys(appliers)
+	for _, seed := range []struct{ typ, data string }{
+		{"training.record", `{"person":"kim","type":"revolver","hours":1.7976931348623157e308}`},
+		{"ammo.expend", `{"lot":"blanks-1","count":9223372036854775807}`},
+		{EventFlag, `{"flag":-1,"rule":"walkoff","subject":"x","firearm_flag":true,"expires":"2026-03-09T15:00:00Z"}`},
+		{EventFlagLift, `{"flag":1,"rule":"x","firearm_flag":true}`},
+		{EventIncidentOpen, `{"id":"i","kind":"live-round","serious":true}`},
+		{"incident.close", `{"incident":"i"}`},
+		{EventEscalation, `{"concern":"c","level":9}`},
+		{EventHoldPlace, `{"hold":"risk-red-hold","reasons":["r"],"firearm":"colt-1"}`},
+		{"firearm.accept", `{"firearm":"colt-1","load_seen":"dummy","rounds":-6}`},
+	} {
+		f.Add(uint8(slices.Index(types, seed.typ)), []byte(seed.data), "ana")
+	}
+	f.Fuzz(func(t *testing.T, typ uint8, data []byte, actor string) {
+		s := New()
+		for _, e := range base {
+			if err := s.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_ = s.Apply(Event{Type: types[int(typ)%len(types)], Time: clock, Actor: actor, Data: data})
+		if _, err := json.Marshal(s.Overview()); err != nil {
+			t.Fatalf("overview does not encode: %v", err)
+		}
+		s.OpenOverview()
+		s.NextDeadline()
+		s.Tick(clock.Add(30 * 24 * time.Hour))
 	})
 }
 

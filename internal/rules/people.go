@@ -88,7 +88,7 @@ func (d *decision) decideCertification() *refusal {
 
 func (d *decision) decideTrainingRecord() *refusal {
 	r := readWith(d.cmd.With, "person", "type", "hours")
-	p := trainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true)}
+	p := trainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours)}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -99,7 +99,7 @@ func (d *decision) decideTrainingRecord() *refusal {
 		return ref
 	}
 	d.emit("training.record", &p)
-	have := d.s.people[p.Person].Training[p.Type] + p.Hours
+	have := addHours(d.s.people[p.Person].Training[p.Type], p.Hours)
 	d.lift(TrainingDenied, p.Person, func(f *flag) bool {
 		q := d.s.requests[f.Ref]
 		return q != nil && q.Type == p.Type && have >= q.Hours
@@ -109,7 +109,7 @@ func (d *decision) decideTrainingRecord() *refusal {
 
 func (d *decision) decideTrainingRequest() *refusal {
 	r := readWith(d.cmd.With, "id", "type", "hours", "note")
-	p := requestData{ID: r.id("id", true, false), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true), Note: r.optText("note")}
+	p := requestData{ID: r.id("id", true, false), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours), Note: r.optText("note")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -182,7 +182,7 @@ func (s *State) applyPersonAdd(e Event) (any, error) {
 		pe.Roles[r] = true
 	}
 	for k, h := range p.Training {
-		pe.Training[k] = h
+		pe.Training[k] = clampHours(h)
 	}
 	s.people[p.ID] = pe
 	s.peopleIDs = insertID(s.peopleIDs, p.ID)
@@ -227,7 +227,7 @@ func (s *State) applyTrainingRecord(e Event) (any, error) {
 	if pe == nil {
 		return nil, fmt.Errorf("unknown person %q", p.Person)
 	}
-	pe.Training[p.Type] += p.Hours
+	pe.Training[p.Type] = addHours(pe.Training[p.Type], p.Hours)
 	return p, nil
 }
 

@@ -66,10 +66,10 @@ func (d *decision) decideCreate() *refusal {
 		if th := c.raw("training_hours"); th != nil {
 			t := readObject(th, "with.config.training_hours", "any", "blank_fire")
 			if t.raw("any") != nil {
-				p.Config.TrainingHours.Any = t.number("any", true)
+				p.Config.TrainingHours.Any = t.number("any", true, maxHours)
 			}
 			if t.raw("blank_fire") != nil {
-				p.Config.TrainingHours.BlankFire = t.number("blank_fire", true)
+				p.Config.TrainingHours.BlankFire = t.number("blank_fire", true, maxHours)
 			}
 			if t.bad != nil {
 				return t.bad

@@ -11,9 +11,12 @@ func Summarize(evs []Event) Result {
 	for _, e := range evs {
 		switch e.Type {
 		case EventRefused:
-			var p refusedData
-			if json.Unmarshal(e.Data, &p) == nil && !refused {
+			// Only what the summary needs is decoded: the refused "with" is recorded as
+			// sent and may hold what Go cannot decode (1e400), yet it was refused.
+			var p struct{ Rule, Message, Field string }
+			if !refused {
 				refused = true
+				_ = json.Unmarshal(e.Data, &p)
 				res.Outcome, res.Rule, res.Message, res.Field = Refused, p.Rule, p.Message, p.Field
 			}
 		case EventFlag:

@@ -110,10 +110,3 @@ func jsonType(kind string) string {
 	}
 	return "number"
 }
-
-// writeStatus answers status with v as JSON.
-func writeStatus(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}

@@ -88,7 +88,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 	if req.Anonymous && req.Do == "concern.file" {
 		out.Receipt = by.Receipt
 	}
-	writeStatus(w, http.StatusOK, out)
+	s.writeStatus(w, r, http.StatusOK, out)
 }
 
 // refusal maps a refused result to its problem: role-required is 403 (the caller is

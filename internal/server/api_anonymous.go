@@ -49,7 +49,7 @@ func (s *Server) apiFileAnonymous(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, refusal(res, "with."))
 		return
 	}
-	writeStatus(w, http.StatusCreated, anonymousConcernResponse{Receipt: groupReceipt(code), Concern: id, Production: p.ID()})
+	s.writeStatus(w, r, http.StatusCreated, anonymousConcernResponse{Receipt: groupReceipt(code), Concern: id, Production: p.ID()})
 }
 
 type receiptRequest struct {
@@ -153,5 +153,5 @@ func (s *Server) writeReceipt(w http.ResponseWriter, r *http.Request, f receiptF
 		s.writeError(w, r, err)
 		return
 	}
-	writeStatus(w, status, v)
+	s.writeStatus(w, r, status, v)
 }

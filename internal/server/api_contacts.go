@@ -82,7 +82,7 @@ func (s *Server) getContacts(w http.ResponseWriter, r *http.Request, a access) {
 	if err == nil {
 		var cs []notify.Contact
 		if cs, err = ob.Contacts(r.Context(), a.prod.ID()); err == nil {
-			writeJSON(w, contactsView(cs))
+			s.writeJSON(w, r, contactsView(cs))
 			return
 		}
 	}
@@ -126,7 +126,7 @@ func (s *Server) putContacts(w http.ResponseWriter, r *http.Request, a access) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, contactsView(cs))
+	s.writeJSON(w, r, contactsView(cs))
 }
 
 func contactsView(cs []notify.Contact) contactsResponse {
@@ -164,5 +164,5 @@ func (s *Server) getDeliveries(w http.ResponseWriter, r *http.Request, a access)
 		}
 		out.Deliveries = append(out.Deliveries, v)
 	}
-	writeJSON(w, out)
+	s.writeJSON(w, r, out)
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 )
@@ -79,5 +81,53 @@ func TestProductionClosedPages(t *testing.T) {
 		if p := r.json(t); p["field"] != tc.field {
 			t.Errorf("%s: problem %v, want field %s", tc.query, p, tc.field)
 		}
+	}
+}
+
+// TestOverviewAfterTrainingOfTheLargestFloat: training hours that would add up to
+// +Inf are refused, naming the field, and the overview stays readable JSON.
+func TestOverviewAfterTrainingOfTheLargestFloat(t *testing.T) {
+	ta := newTestAPI(t)
+	tok := ta.dryCreek()
+	for range 2 {
+		r := ta.action(tok["ana"], "training.record", map[string]any{"person": "kim", "type": "revolver", "hours": math.MaxFloat64})
+		if r.status != http.StatusUnprocessableEntity {
+			t.Errorf("training.record of %g hours: status %d, want 422; body %s", math.MaxFloat64, r.status, r.body)
+		} else if p := r.json(t); p["field"] != "with.hours" || p["rule"] != "invalid" {
+			t.Errorf("training.record of %g hours: problem %v, want rule invalid, field with.hours", math.MaxFloat64, p)
+		}
+	}
+	r := ta.call(tok["kim"], "GET", "/api/productions/dry-creek", nil).must(t, http.StatusOK)
+	var o struct {
+		ID     string `json:"id"`
+		People []struct {
+			ID       string             `json:"id"`
+			Training map[string]float64 `json:"training"`
+		} `json:"people"`
+	}
+	decode(t, r.body, &o)
+	if o.ID != "dry-creek" || len(o.People) == 0 {
+		t.Fatalf("overview %s, want dry-creek with its people", r.body)
+	}
+	for _, p := range o.People {
+		if h := p.Training["revolver"]; p.ID == "kim" && h != 3 {
+			t.Errorf("kim's revolver training %g, want the 3 hours on record", h)
+		}
+	}
+}
+
+// TestWriteJSONOfWhatHasNoJSONForm: an answer that cannot be encoded is a logged 500
+// problem document, not a 200 with an empty body.
+func TestWriteJSONOfWhatHasNoJSONForm(t *testing.T) {
+	ta := newTestAPI(t)
+	w := httptest.NewRecorder()
+	ta.srv.writeJSON(w, httptest.NewRequest("GET", "/api/productions/dry-creek", nil), map[string]float64{"hours": math.Inf(1)})
+	if w.Code != http.StatusInternalServerError || w.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("status %d %s, want 500 application/problem+json; body %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	var p map[string]any
+	decode(t, w.Body.Bytes(), &p)
+	if p["status"] != float64(500) {
+		t.Errorf("problem %v, want status 500", p)
 	}
 }

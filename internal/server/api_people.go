@@ -34,7 +34,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, a access) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeStatus(w, http.StatusCreated, inviteResponse{
+	s.writeStatus(w, r, http.StatusCreated, inviteResponse{
 		Person: inv.person, Email: inv.email, NeedsPassword: inv.account.PasswordHash == "",
 		actionResponse: actionResponse{Result: inv.res, State: summarize(a.prod)},
 	})

@@ -38,7 +38,7 @@ func (s *Server) listProductions(w http.ResponseWriter, r *http.Request, c auth.
 		})
 		out = append(out, it)
 	}
-	writeJSON(w, out)
+	s.writeJSON(w, r, out)
 }
 
 // createProductionRequest is production.create's "with" map.
@@ -67,7 +67,7 @@ func (s *Server) createProduction(w http.ResponseWriter, r *http.Request, c auth
 	}
 	var ov rules.Overview
 	p.View(func(st *rules.State) { ov = st.OpenOverview() })
-	writeStatus(w, http.StatusCreated, productionJSON{Overview: ov, Size: p.Log().Size()})
+	s.writeStatus(w, r, http.StatusCreated, productionJSON{Overview: ov, Size: p.Log().Size()})
 }
 
 // errNotAdmin refuses a production's creation to anyone but a studio admin.
@@ -182,7 +182,7 @@ func (s *Server) getProduction(w http.ResponseWriter, r *http.Request, a access)
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, out)
+	s.writeJSON(w, r, out)
 }
 
 // visibleProduction is a production an account may see, and the person the account

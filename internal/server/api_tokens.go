@@ -47,7 +47,7 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, c auth.Accou
 		}
 		out.Tokens = append(out.Tokens, t)
 	}
-	writeStatus(w, http.StatusOK, out)
+	s.writeStatus(w, r, http.StatusOK, out)
 }
 
 // revokeToken removes one of the caller's API tokens: 204, or 404 when the caller

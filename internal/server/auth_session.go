@@ -139,7 +139,7 @@ func (s *Server) writeAccount(w http.ResponseWriter, r *http.Request, c auth.Acc
 	for _, m := range ms {
 		out.Productions = append(out.Productions, membershipJSON{Production: m.Production, Person: m.Person})
 	}
-	writeStatus(w, status, out)
+	s.writeStatus(w, r, status, out)
 }
 
 // signOut ends the cookie's session, if any, and clears the cookie: 204 either way.

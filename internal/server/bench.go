@@ -43,5 +43,5 @@ func (s *Server) benchAppend(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]uint64{"index": index})
+	s.writeJSON(w, r, map[string]uint64{"index": index})
 }

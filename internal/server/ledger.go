@@ -29,7 +29,7 @@ func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	h := l.Head()
 	if strings.Contains(r.Header.Get("Accept"), "application/json") {
-		writeJSON(w, checkpointJSON{Production: l.Production(), Size: h.Size, Root: h.Root, Checkpoint: string(h.Checkpoint)})
+		s.writeJSON(w, r, checkpointJSON{Production: l.Production(), Size: h.Size, Root: h.Root, Checkpoint: string(h.Checkpoint)})
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -83,7 +83,7 @@ func (s *Server) entries(w http.ResponseWriter, r *http.Request) {
 	for i, row := range rows {
 		out.Entries[i] = entryJSON{Index: row.Index, Body: row.Body, Entry: row.Body}
 	}
-	writeJSON(w, out)
+	s.writeJSON(w, r, out)
 }
 
 type inclusionJSON struct {
@@ -126,7 +126,7 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, inclusionJSON{Production: l.Production(), Index: index, Size: size, Root: root, Proof: nonNil(p)})
+	s.writeJSON(w, r, inclusionJSON{Production: l.Production(), Index: index, Size: size, Root: root, Proof: nonNil(p)})
 }
 
 type consistencyJSON struct {
@@ -163,7 +163,7 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, consistencyJSON{Production: l.Production(), From: from, To: to, Proof: nonNil(p)})
+	s.writeJSON(w, r, consistencyJSON{Production: l.Production(), From: from, To: to, Proof: nonNil(p)})
 }
 
 // noDefault marks a query parameter as required.

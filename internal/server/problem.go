@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,7 +111,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // writeJSON answers 200 with v.
-func writeJSON(w http.ResponseWriter, v any) {
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	s.writeStatus(w, r, http.StatusOK, v)
+}
+
+// writeStatus answers status with v as JSON. v is encoded before anything is written,
+// so a value that has no JSON form (a NaN, a cycle) is answered as an internal error,
+// logged, rather than as the status with an empty or cut body.
+func (s *Server) writeStatus(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		s.writeError(w, r, fmt.Errorf("encode the answer: %w", err))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
 }

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -112,6 +113,9 @@ func checkAPIBody(r *http.Request) error {
 	if at := invalidUTF8At(body); at >= 0 {
 		return invalid("", "the request body is not valid UTF-8 (at byte %d); send text as UTF-8", at)
 	}
+	if jsonControlEscape(body) {
+		return invalid("", "the request body holds a control character in a string (such as \\u0000); send text only: tabs and line breaks are fine")
+	}
 	if jsonDepth(body) > maxJSONDepth {
 		return invalid("", "the request body nests deeper than %d levels of arrays and objects", maxJSONDepth)
 	}
@@ -201,6 +205,36 @@ func invalidUTF8At(b []byte) int {
 // jsonDepth returns how deeply the arrays and objects of data nest, reading it as
 // JSON only as far as strings go (brackets inside strings do not count). It does not
 // validate: the decoder does that afterwards.
+// jsonControlEscape reports whether a string in data escapes a control character
+// other than tab and line breaks (\b, \f, \u0000 to \u001f, \u007f, \u0080 to
+// \u009f): the same characters a page's form refuses (plainText). Raw control bytes
+// in a string are not JSON at all, and the decoder refuses them.
+func jsonControlEscape(data []byte) bool {
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString && c == '\\' && i+1 < len(data):
+			i++
+			switch data[i] {
+			case 'b', 'f':
+				return true
+			case 'u':
+				if i+4 < len(data) {
+					v, err := strconv.ParseUint(string(data[i+1:i+5]), 16, 16)
+					if err == nil && !plainText(string(rune(v))) {
+						return true
+					}
+					i += 4
+				}
+			}
+		case c == '"':
+			inString = !inString
+		}
+	}
+	return false
+}
+
 func jsonDepth(data []byte) int {
 	depth, deepest := 0, 0
 	inString, escaped := false, false

@@ -183,3 +183,41 @@ func csrfFromPage(t *testing.T, wc *webClient) string {
 	_, page := wc.get("/productions/dry-creek")
 	return csrfIn(t, page)
 }
+
+// The API refuses, as the forms do, strings that escape control characters: JSON can
+// carry a NUL as \u0000 in valid UTF-8. Tabs, line breaks and any other character
+// stay allowed.
+func TestAPIRefusesControlEscapes(t *testing.T) {
+	w := newMatrixWorld(t)
+	gus := w.callers[6]
+	tests := []struct {
+		name, text string // text as it stands inside the JSON string
+		ok         bool
+	}{
+		{"line breaks and a tab", `the rail\r\nis\tloose`, true},
+		{"an emoji as surrogates", `loose \ud83d\ude1f`, true},
+		{"an escaped slash and quote", `a \"loose\" rail\/dolly`, true},
+		{"NUL", `the rail\u0000is loose`, false},
+		{"an escape character", `\u001b[31mred`, false},
+		{"backspace", `rail\b`, false},
+		{"form feed", `rail\f`, false},
+		{"DEL", `rail\u007F`, false},
+		{"a C1 control", `rail\u0085`, false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"do":"concern.file","with":{"id":"api-` + string(rune('a'+i)) + `","category":"equipment","severity":"low","text":"` + tt.text + `"}}`
+			req := httptest.NewRequest("POST", "/api/productions/"+matrixProd+"/actions", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			before := w.size()
+			rec := w.serve(gus, req)
+			grew := w.size() != before
+			switch {
+			case tt.ok && (rec.Code != http.StatusOK || !grew):
+				t.Errorf("status %d, ledger grew %v; want 200 and the concern recorded: %.300s", rec.Code, grew, rec.Body.String())
+			case !tt.ok && (rec.Code != http.StatusBadRequest || grew || !strings.Contains(rec.Body.String(), "control character")):
+				t.Errorf("status %d, ledger grew %v; want 400 naming the control character, nothing recorded: %.300s", rec.Code, grew, rec.Body.String())
+			}
+		})
+	}
+}

@@ -112,6 +112,9 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 	w := &matrixWorld{t: t, lg: lg, accounts: st.(auth.Store), now: dayOne}
 	w.srv = New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	w.srv.api.now = func() time.Time { return w.now }
+	// Every caller files anonymously on several rows: the matrix is about who may,
+	// not how often (TestAnonymousFilingLimited), so the filing limit is set wide.
+	w.srv.web.filings = newBucketLimiter(rate{1000, time.Minute}, rate{1000, time.Minute})
 
 	sys := rules.Actor{}
 	w.do(matrixProd, sys, "production.create", map[string]any{"id": matrixProd, "name": "Dry Creek", "timezone": "America/Denver"})

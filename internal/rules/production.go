@@ -3,9 +3,6 @@ package rules
 import (
 	"fmt"
 	"time"
-	// The timezone database travels with the binary, so that a production's calendar
-	// days fold the same on every machine, tzdata installed or not.
-	_ "time/tzdata"
 )
 
 // config is a production's stricter-than-default settings (SCENARIOS.md "config").
@@ -45,7 +42,7 @@ func (d *decision) decideCreate() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+	if _, err := Location(p.Timezone); err != nil {
 		return invalid("with.timezone", "with.timezone %q is not an IANA timezone name such as America/Denver", p.Timezone)
 	}
 	if raw := r.raw("config"); raw != nil {
@@ -97,7 +94,7 @@ func (d *decision) decideCreate() *refusal {
 
 // applyCreate sets the production up from its recorded settings.
 func (s *State) applyCreate(p *productionData) error {
-	loc, err := time.LoadLocation(p.Timezone)
+	loc, err := Location(p.Timezone) // the embedded database only: zone.go
 	if err != nil {
 		return fmt.Errorf("production.create: %w", err)
 	}

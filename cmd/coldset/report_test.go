@@ -14,7 +14,13 @@ func TestReportExportVerifyCLI(t *testing.T) {
 	dir := t.TempDir()
 	ctx := t.Context()
 	db := filepath.Join(dir, "coldset.db")
-	if code := run(ctx, []string{"replay", "--keep", dir, "../../../shared/scenarios/western-2021.yaml"}); code != 0 {
+	western := scenarioFiles(t, sharedScenarios)[0]
+	for _, f := range scenarioFiles(t, sharedScenarios) {
+		if filepath.Base(f) == "western-2021.yaml" {
+			western = f
+		}
+	}
+	if code := run(ctx, []string{"replay", "--keep", dir, western}); code != 0 {
 		t.Fatalf("replay: exit %d", code)
 	}
 	out := filepath.Join(dir, "r.json")

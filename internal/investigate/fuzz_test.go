@@ -25,6 +25,7 @@ import (
 func fuzzBundle(f *testing.F) (map[string][]byte, string, *Checked) {
 	f.Helper()
 	ctx := context.Background()
+	needShared(f, westernPath)
 	db := filepath.Join(f.TempDir(), "coldset.db")
 	sf, err := scenario.ParseFile(westernPath)
 	if err != nil {

@@ -179,7 +179,7 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 	}
 	for _, e := range entries {
 		pl := decodePayload(e)
-		if pl.Concern != f.concern && !(e.Type == "concern.file" && pl.ID == f.concern) {
+		if pl.Concern != f.concern && !(e.Type == rules.ConcernFile && pl.ID == f.concern) {
 			continue
 		}
 		t := threadJSON{At: e.Time, Type: e.Type, From: "staff", By: names[e.Actor]}
@@ -187,16 +187,16 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 			t.From, t.By = rules.ReplyFromReporter, ""
 		}
 		switch e.Type {
-		case "concern.file":
+		case rules.ConcernFile:
 			out.Text = pl.Text
 			continue
-		case "concern.ack":
+		case rules.ConcernAck:
 			t.Text = pl.Note
-		case "concern.resolve":
+		case rules.ConcernResolve:
 			t.Text = pl.Action
-		case "concern.dismiss":
+		case rules.ConcernDismiss:
 			t.Text = pl.Reason
-		case "concern.reply":
+		case rules.ConcernReply:
 			t.Text = pl.Text
 		case rules.EventEscalation:
 			t.From, t.Level, t.Text = "coldset", pl.Level, recipientWords(pl.Roles, pl.Level)
@@ -225,7 +225,7 @@ func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, ca
 	id, res, err = p.DoNew(ctx, rules.Actor{Anonymous: true, Receipt: code}, "concern", func(id string) rules.Command {
 		with["id"] = id
 		body, _ := json.Marshal(with)
-		return rules.Command{Do: "concern.file", With: body}
+		return rules.Command{Do: rules.ConcernFile, With: body}
 	}, s.api.now())
 	if err == nil {
 		s.web.events.notify(p.ID())

@@ -205,7 +205,7 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 	var thread []step
 	for _, e := range entries {
 		pl := decodePayload(e)
-		if pl.Concern != id && !(e.Type == "concern.file" && pl.ID == id) {
+		if pl.Concern != id && !(e.Type == rules.ConcernFile && pl.ID == id) {
 			continue
 		}
 		rp := step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor)}
@@ -213,18 +213,18 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 			rp.Who = "the reporter"
 		}
 		switch e.Type {
-		case "concern.file":
+		case rules.ConcernFile:
 			text = pl.Text
 			rp.What = "Filed"
-		case "concern.ack":
+		case rules.ConcernAck:
 			rp.What, rp.Text = "Acknowledged", pl.Note
-		case "concern.resolve":
+		case rules.ConcernResolve:
 			rp.What, rp.Text = "Resolved with this corrective action", pl.Action
-		case "concern.dismiss":
+		case rules.ConcernDismiss:
 			rp.What, rp.Text = "Dismissed, for this reason", pl.Reason
-		case "concern.reopen":
+		case rules.ConcernReopen:
 			rp.What = "Reopened"
-		case "concern.reply":
+		case rules.ConcernReply:
 			rp.What, rp.Text = "Replied", pl.Text
 		case rules.EventEscalation:
 			rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", pl.Level, recipientWords(pl.Roles, pl.Level))

@@ -39,7 +39,7 @@ func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	seen := map[string]bool{}
 	entries, err := history(r.Context(), c.prod, func(e ledger.Entry) bool {
 		switch e.Type {
-		case "safety_meeting.hold", "scene.plan", "set.call", "break.start":
+		case rules.SafetyMeetingHold, rules.ScenePlan, rules.SetCall, rules.BreakStart:
 			return true
 		}
 		return false
@@ -50,7 +50,7 @@ func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	}
 	for _, e := range entries {
 		p := decodePayload(e)
-		if e.Type == "scene.plan" && !seen[p.Scene] {
+		if e.Type == rules.ScenePlan && !seen[p.Scene] {
 			seen[p.Scene] = true
 			v.Scenes = append(v.Scenes, p.Scene)
 		}
@@ -60,22 +60,22 @@ func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		it := dayItem{At: e.Time.In(c.loc).Format("15:04")}
 		by := c.name(e.Actor)
 		switch e.Type {
-		case "safety_meeting.hold":
+		case rules.SafetyMeetingHold:
 			v.Met = true
 			it.What = "Safety meeting, led by " + by
 			it.Lines = []string{"Attended: " + c.names(p.Attendees)}
 			for _, t := range p.Topics {
 				it.Lines = append(it.Lines, "Topic: "+t)
 			}
-		case "scene.plan":
+		case rules.ScenePlan:
 			it.What = "Scene " + p.Scene + " planned by " + by
 			it.Lines = []string{"Firearms: " + strings.Join(p.Firearms, ", ") + " · toward " + p.Toward}
 			if len(p.Protections) > 0 {
 				it.Lines = append(it.Lines, "Protections: "+words(strings.Join(p.Protections, ", ")))
 			}
-		case "set.call":
+		case rules.SetCall:
 			it.What = strings.ToUpper(p.Call) + " call: " + p.Firearm + ", scene " + p.Scene + " (" + by + ")"
-		case "break.start":
+		case rules.BreakStart:
 			it.What = sentence(p.Kind) + " started by " + by
 		}
 		v.Today = append(v.Today, it)

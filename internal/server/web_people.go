@@ -221,7 +221,7 @@ func (c *webCtx) mayTrainingOf(whom string) bool {
 func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[string][]step, error) {
 	es, err := history(ctx, c.prod, func(e ledger.Entry) bool {
 		switch e.Type {
-		case "person.add", "person.roles", "certification.record", "training.record", "training.request", "training.grant", "training.deny", "crew.walkoff":
+		case rules.PersonAdd, rules.PersonRoles, rules.CertificationRecord, rules.TrainingRecord, rules.TrainingRequest, rules.TrainingGrant, rules.TrainingDeny, rules.CrewWalkoff:
 			return true
 		}
 		return false
@@ -251,19 +251,19 @@ func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[stri
 		}
 		json.Unmarshal(e.Payload, &p) // a payload of another shape leaves fields empty
 		switch e.Type {
-		case "person.add":
+		case rules.PersonAdd:
 			add(p.ID, e, "Added to the production", "as "+orNone(roleWords(p.Roles)))
-		case "person.roles":
+		case rules.PersonRoles:
 			if len(p.Roles) == 0 {
 				add(p.Person, e, "Taken off the production", "")
 			} else {
 				add(p.Person, e, "Roles changed", "now "+roleWords(p.Roles))
 			}
-		case "certification.record":
+		case rules.CertificationRecord:
 			add(p.Person, e, "Armorer certification recorded", "until "+p.Until)
-		case "training.record":
+		case rules.TrainingRecord:
 			add(p.Person, e, "Training recorded", hoursWords(p.Hours)+" of "+words(p.Type))
-		case "crew.walkoff":
+		case rules.CrewWalkoff:
 			what := "Left the production"
 			if p.Safety {
 				what += ", citing safety"
@@ -271,21 +271,21 @@ func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[stri
 			for _, id := range p.People {
 				add(id, e, what, p.Reason)
 			}
-		case "training.request":
+		case rules.TrainingRequest:
 			at[p.ID] = len(reqs)
 			reqs = append(reqs, trainingRequest{ID: p.ID, Person: e.Actor, Name: c.name(e.Actor), Type: words(p.Type),
 				Hours: hoursWords(p.Hours), Note: p.Note, Status: "requested", Asked: clock(e.Time, c.now, c.loc)})
 			if c.mayTrainingOf(e.Actor) {
 				add(e.Actor, e, "Asked for training", hoursWords(p.Hours)+" of "+words(p.Type))
 			}
-		case "training.grant", "training.deny":
+		case rules.TrainingGrant, rules.TrainingDeny:
 			i, ok := at[p.Request]
 			if !ok {
 				continue // asked before the window of history the pages read
 			}
 			q := &reqs[i]
 			q.Status, q.Decided, q.DecidedBy, q.Reason = "granted", clock(e.Time, c.now, c.loc), c.name(e.Actor), p.Reason
-			if e.Type == "training.deny" {
+			if e.Type == rules.TrainingDeny {
 				q.Status = "denied"
 			}
 			if c.mayTrainingOf(q.Person) {
@@ -423,7 +423,7 @@ func (s *Server) webInvite(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		}
 	}
 	data := s.page(w, r, c, "Invited", "/people", v)
-	f := doneFlash(c, "person.add", inv.res)
+	f := doneFlash(c, rules.PersonAdd, inv.res)
 	data.Flash, data.Path = &f, back
 	s.render(w, r, http.StatusOK, "people-invited", data)
 }

@@ -69,7 +69,7 @@ func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		}
 		v.Flags = append(v.Flags, fc)
 	}
-	overrides, err := history(r.Context(), c.prod, func(e ledger.Entry) bool { return e.Type == "hold.override" })
+	overrides, err := history(r.Context(), c.prod, func(e ledger.Entry) bool { return e.Type == rules.HoldOverride })
 	if err != nil {
 		s.webError(w, r, err)
 		return

@@ -64,7 +64,7 @@ func (d *decision) handles(c *concern) *refusal {
 	if ref != nil {
 		return ref
 	}
-	if me.Roles["producer"] || me.Roles["safety_officer"] {
+	if me.holds(concernHandlers...) {
 		return nil
 	}
 	if rep := d.s.people[c.Reporter]; rep != nil && rep.Department != "" && me.Head && me.Department == rep.Department {

@@ -18,7 +18,7 @@ func (d *decision) decideMeeting() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad", "armorer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	for _, id := range p.Attendees {
@@ -52,7 +52,7 @@ func (d *decision) decideScenePlan() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := lineOfFire(p, capable); ref != nil {
@@ -93,7 +93,7 @@ func (d *decision) decideCall() *refusal {
 		return r.bad
 	}
 	p.Firearm = f.ID
-	if _, ref := d.permit("first_ad", "armorer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if p.Call == "hot" {
@@ -132,7 +132,7 @@ func (d *decision) decideBreak() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	d.emit(BreakStart, &p)

@@ -55,7 +55,7 @@ func (d *decision) decideHoldClear() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if d.s.risk.red() {
@@ -74,7 +74,7 @@ func (d *decision) decideHoldOverride() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	me, ref := d.permit("producer")
+	me, ref := d.permitted()
 	if ref != nil {
 		return ref
 	}

@@ -34,7 +34,7 @@ func (d *decision) decideIncidentClose() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	d.emit(IncidentClose, &p)

@@ -25,7 +25,7 @@ func (d *decision) decidePersonAdd() *refusal {
 		return invalid("with.id", "%s is already on the production; change their roles with person.roles", p.ID)
 	}
 	if !d.system() {
-		if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+		if _, ref := d.permitted(); ref != nil {
 			return ref
 		}
 	}
@@ -50,7 +50,7 @@ func (d *decision) decidePersonRoles() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", who); ref != nil {
@@ -76,7 +76,7 @@ func (d *decision) decideCertification() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", p.Person); ref != nil {
@@ -92,7 +92,7 @@ func (d *decision) decideTrainingRecord() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("armorer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", p.Person); ref != nil {
@@ -140,7 +140,7 @@ func (d *decision) decideTraining(typ string) *refusal {
 	if q.Status != "requested" {
 		return invalid("with.request", "training request %s was already %s", id, q.Status)
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	d.emit(typ, &p)

@@ -57,7 +57,7 @@ func (s *Server) webConcerns(w http.ResponseWriter, r *http.Request, c *webCtx) 
 // as its message when given.
 func (s *Server) concernsPage(w http.ResponseWriter, r *http.Request, c *webCtx, status int, draft concernDraft, f *flash) {
 	q := r.URL.Query()
-	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.can("producer", "safety_officer") || c.me.DepartmentHead, Draft: draft}
+	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.handlesEvery() || c.me.DepartmentHead, Draft: draft}
 	if v.Draft.Categories == nil {
 		v.Draft.Categories, v.Draft.Severities = choices(concernCategories, ""), choices(reportSeverities, "")
 	}
@@ -134,7 +134,7 @@ func (c *webCtx) myConcerns(closed int) []concernCard {
 // a department head. next is the after of the following page, or "".
 func (c *webCtx) answeredConcerns(after string, limit int) (cards []concernCard, next string) {
 	var reporters []string // nil: everyone's
-	if !c.can("producer", "safety_officer") {
+	if !c.handlesEvery() {
 		reporters = []string{}
 		for _, p := range c.ov.People {
 			if c.me.DepartmentHead && c.me.Department != "" && p.Department == c.me.Department && p.ID != c.person {

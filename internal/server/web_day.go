@@ -35,7 +35,7 @@ type dayItem struct {
 func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	today := c.now.In(c.loc).Format(time.DateOnly)
 	v := dayView{Base: "/productions/" + c.ov.ID, Date: c.now.In(c.loc).Format("Monday 2 January 2006"), People: c.ov.People,
-		Firearms: c.ov.Firearms, Meet: c.can("first_ad", "armorer"), Plan: c.can("first_ad")}
+		Firearms: c.ov.Firearms, Meet: c.mayDo(rules.SafetyMeetingHold), Plan: c.mayDo(rules.ScenePlan)}
 	seen := map[string]bool{}
 	entries, err := history(r.Context(), c.prod, func(e ledger.Entry) bool {
 		switch e.Type {

@@ -125,8 +125,8 @@ func (s *Server) webPeople(w http.ResponseWriter, r *http.Request, c *webCtx) {
 // renderPeople shows the People page; f, when set, is the outcome to show instead
 // of the flash cookie's.
 func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, c *webCtx, status int, form inviteForm, f *flash) {
-	v := peopleView{Base: "/productions/" + c.ov.ID, Invite: c.account.Admin || c.can("producer", "safety_officer"), Form: form,
-		Person: c.person != "", Decider: c.can("producer", "safety_officer")}
+	v := peopleView{Base: "/productions/" + c.ov.ID, Invite: c.account.Admin || c.mayDo(rules.PersonAdd), Form: form,
+		Person: c.person != "", Decider: c.mayDo(rules.TrainingGrant)}
 	for _, pv := range c.ov.People {
 		if len(pv.Roles) == 0 {
 			v.Former = append(v.Former, c.personCard(pv))
@@ -182,7 +182,7 @@ func (s *Server) webPerson(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		return
 	}
 	v := personView{Base: "/productions/" + c.ov.ID, P: c.personCard(pv), Roles: roleChoices(pv.Roles), Record: record[id],
-		ManageRoles: c.can("producer", "safety_officer"), RecordTraining: c.can("armorer", "safety_officer"), TrainingTypes: trainingTypes}
+		ManageRoles: c.mayDo(rules.PersonRoles), RecordTraining: c.mayDo(rules.TrainingRecord), TrainingTypes: trainingTypes}
 	v.Certify = v.ManageRoles && (slices.Contains(pv.Roles, "armorer") || pv.CertifiedUntil != "")
 	v.CertUntil = pv.CertifiedUntil
 	for _, q := range reqs {
@@ -326,8 +326,8 @@ func (s *Server) webTraining(w http.ResponseWriter, r *http.Request, c *webCtx) 
 		s.webError(w, r, err)
 		return
 	}
-	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.can("producer", "safety_officer"),
-		Recorder: c.can("armorer", "safety_officer"), TrainingTypes: trainingTypes}
+	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.mayDo(rules.TrainingGrant),
+		Recorder: c.mayDo(rules.TrainingRecord), TrainingTypes: trainingTypes}
 	for _, q := range reqs { // waiting: the oldest first; decided: the newest first
 		switch {
 		case !c.mayTrainingOf(q.Person):

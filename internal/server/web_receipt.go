@@ -108,7 +108,7 @@ func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Now = now.UTC().Format(time.RFC3339) // the countdowns count from the server's clock
-	c := &webCtx{access: access{prod: p}, now: now, roles: map[string]bool{}}
+	c := &webCtx{access: access{prod: p}, now: now}
 	var cv rules.ConcernView
 	p.View(func(st *rules.State) {
 		c.ov = st.OpenOverview()

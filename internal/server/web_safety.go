@@ -46,7 +46,7 @@ var riskWords = map[string]string{
 // webSafety is GET /productions/{id}/safety; ?after= pages the closed incidents.
 func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: riskWords[c.ov.Risk.Level], Holds: c.holdCards(),
-		Incidents: c.incidentCards(), Officer: c.can("safety_officer"), Producer: c.can("producer"), Person: c.person != ""}
+		Incidents: c.incidentCards(), Officer: c.mayDo(rules.HoldClear), Producer: c.mayDo(rules.HoldOverride), Person: c.person != ""}
 	var closed []rules.IncidentView
 	var next string
 	c.prod.View(func(st *rules.State) { closed, next = st.ClosedIncidents(r.URL.Query().Get("after"), closedPage) })

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"coldset/internal/production"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -178,28 +179,20 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 		return out, err
 	}
 	for _, e := range entries {
-		pl := decodePayload(e)
-		if pl.Concern != f.concern && !(e.Type == rules.ConcernFile && pl.ID == f.concern) {
-			continue
-		}
 		t := threadJSON{At: e.Time, Type: e.Type, From: "staff", By: names[e.Actor]}
 		if e.Actor == "" {
 			t.From, t.By = rules.ReplyFromReporter, ""
 		}
 		switch e.Type {
 		case rules.ConcernFile:
-			out.Text = pl.Text
+			out.Text = record.Words(e)
 			continue
-		case rules.ConcernAck:
-			t.Text = pl.Note
-		case rules.ConcernResolve:
-			t.Text = pl.Action
-		case rules.ConcernDismiss:
-			t.Text = pl.Reason
-		case rules.ConcernReply:
-			t.Text = pl.Text
 		case rules.EventEscalation:
-			t.From, t.Level, t.Text = "coldset", pl.Level, recipientWords(pl.Roles, pl.Level)
+			if esc, ok := e.Payload.(*rules.EscalationData); ok {
+				t.From, t.Level, t.Text = "coldset", esc.Level, recipientWords(esc.Roles, esc.Level)
+			}
+		default:
+			t.Text = record.Words(e)
 		}
 		out.Thread = append(out.Thread, t)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"coldset/internal/production"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -194,8 +195,8 @@ func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 }
 
 // concernThread reads a concern's words and every answer and escalation from its own
-// entries in the ledger (concernEntries), however old. An anonymous reporter is never
-// named: the entries hold no identity.
+// entries in the ledger (record.ConcernThread), however old. An anonymous reporter is
+// never named: the entries hold no identity.
 func concernThread(ctx context.Context, p *production.Production, id string, c *webCtx) (string, []step, error) {
 	entries, err := concernEntries(ctx, p, id)
 	if err != nil {
@@ -204,30 +205,28 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 	var text string
 	var thread []step
 	for _, e := range entries {
-		pl := decodePayload(e)
-		if pl.Concern != id && !(e.Type == rules.ConcernFile && pl.ID == id) {
-			continue
-		}
 		rp := step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor)}
 		if e.Actor == "" {
 			rp.Who = "the reporter"
 		}
 		switch e.Type {
 		case rules.ConcernFile:
-			text = pl.Text
+			text = record.Words(e)
 			rp.What = "Filed"
 		case rules.ConcernAck:
-			rp.What, rp.Text = "Acknowledged", pl.Note
+			rp.What, rp.Text = "Acknowledged", record.Words(e)
 		case rules.ConcernResolve:
-			rp.What, rp.Text = "Resolved with this corrective action", pl.Action
+			rp.What, rp.Text = "Resolved with this corrective action", record.Words(e)
 		case rules.ConcernDismiss:
-			rp.What, rp.Text = "Dismissed, for this reason", pl.Reason
+			rp.What, rp.Text = "Dismissed, for this reason", record.Words(e)
 		case rules.ConcernReopen:
 			rp.What = "Reopened"
 		case rules.ConcernReply:
-			rp.What, rp.Text = "Replied", pl.Text
+			rp.What, rp.Text = "Replied", record.Words(e)
 		case rules.EventEscalation:
-			rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", pl.Level, recipientWords(pl.Roles, pl.Level))
+			if esc, ok := e.Payload.(*rules.EscalationData); ok {
+				rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", esc.Level, recipientWords(esc.Roles, esc.Level))
+			}
 		}
 		thread = append(thread, rp)
 	}

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"sort"
 
-	"coldset/internal/ledger"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -69,14 +69,16 @@ func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		}
 		v.Flags = append(v.Flags, fc)
 	}
-	overrides, err := history(r.Context(), c.prod, func(e ledger.Entry) bool { return e.Type == rules.HoldOverride })
+	var at []uint64
+	c.prod.Read(func(_ *rules.State, b *record.Book) { at = b.Overrides() })
+	overrides, err := record.Entries(r.Context(), c.prod.Log(), at)
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
 	for i := len(overrides) - 1; i >= 0; i-- {
 		e := overrides[i]
-		v.Overrides = append(v.Overrides, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), Text: decodePayload(e).Reason})
+		v.Overrides = append(v.Overrides, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), Text: record.Words(e)})
 	}
 	s.render(w, r, http.StatusOK, "safety", s.page(w, r, c, "Safety", "/safety", v))
 }

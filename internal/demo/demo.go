@@ -145,11 +145,11 @@ func seedProduction(ctx context.Context, lg *ledger.Ledger, opts Options) error 
 		}
 	}
 	sys := rules.Actor{}
-	if err := do(ctx, p, sys, "production.create", map[string]any{"id": Production, "name": "Dry Creek", "timezone": Timezone}, created); err != nil {
+	if err := do(ctx, p, sys, rules.ProductionCreate, map[string]any{"id": Production, "name": "Dry Creek", "timezone": Timezone}, created); err != nil {
 		return err
 	}
 	for _, c := range Cast {
-		if err := do(ctx, p, sys, "person.add", c, created); err != nil {
+		if err := do(ctx, p, sys, rules.PersonAdd, c, created); err != nil {
 			return err
 		}
 	}

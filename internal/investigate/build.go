@@ -149,14 +149,14 @@ func (b *builder) entry(it *Item, in bool) {
 	if in {
 		summary = b.w.describe(it, p)
 	}
-	if it.Type == "hold.override" && b.w.redHold != nil {
+	if it.Type == rules.HoldOverride && b.w.redHold != nil {
 		b.redHoldAt[it.Index] = *b.w.redHold
 	}
 	b.w.apply(it, p)
 	switch {
-	case it.Type == "firearm.register":
+	case it.Type == rules.FirearmRegister:
 		b.firearms++
-	case it.Type == "hold.place" && p.Hold == rules.RiskRedHold && in:
+	case it.Type == rules.EventHoldPlace && p.Hold == rules.RiskRedHold && in:
 		b.holdPlaced = append(b.holdPlaced, it.Index)
 	}
 	b.trace(it, p, actor, cause, in)
@@ -196,11 +196,11 @@ func (b *builder) inPeriod(it *Item, p *payload, actor *Person, cause *uint64, s
 // facets are what an entry can be filtered by: its rule, firearm, lot and people.
 func facets(it *Item, p *payload) (rule, firearm, lot string, people []string) {
 	q := p
-	if it.Type == "refused" {
+	if it.Type == rules.EventRefused {
 		q = p.with()
 		rule = p.Rule
 	}
-	if it.Type == "flag" || it.Type == "flag.lift" || it.Type == "flag.expire" || it.Type == "incident.open" {
+	if it.Type == rules.EventFlag || it.Type == rules.EventFlagLift || it.Type == rules.EventFlagExpire || it.Type == rules.EventIncidentOpen {
 		rule = p.Rule
 	}
 	firearm, lot = q.Firearm, q.Lot
@@ -218,18 +218,18 @@ func facets(it *Item, p *payload) (rule, firearm, lot string, people []string) {
 	add(q.People...)
 	add(q.Attendees...)
 	switch {
-	case it.Type == "person.add":
+	case it.Type == rules.PersonAdd:
 		add(q.ID)
-	case it.Type == "firearm.register":
+	case it.Type == rules.FirearmRegister:
 		firearm = q.ID
-	case it.Type == "flag" && (rule == rules.KnownSupplier || rule == rules.RoundCount):
+	case it.Type == rules.EventFlag && (rule == rules.KnownSupplier || rule == rules.RoundCount):
 		lot = firstNonEmpty(q.Ref, q.Subject)
 		if rule == rules.KnownSupplier {
 			lot = q.Subject
 		}
-	case it.Type == "flag" && rule == rules.SecureAtBreak:
+	case it.Type == rules.EventFlag && rule == rules.SecureAtBreak:
 		firearm = q.Subject
-	case it.Type == "flag" && rule != rules.ConcernDismissed:
+	case it.Type == rules.EventFlag && rule != rules.ConcernDismissed:
 		add(strings.Split(q.Subject, ",")...)
 	}
 	return rule, firearm, lot, people

@@ -82,7 +82,7 @@ func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 		causeItem, causeActor, causeType = b.cause.p, b.cause.actor, b.cause.typ
 	}
 	switch it.Type {
-	case "refused":
+	case rules.EventRefused:
 		if p.Rule == rules.Invalid || p.Rule == "" {
 			return
 		}
@@ -93,7 +93,7 @@ func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 		named(w.To, w.Person)
 		named(w.People...)
 		b.add(p.Rule, f)
-	case "flag":
+	case rules.EventFlag:
 		rule := p.Rule
 		if r, ok := flagSafeguard[rule]; ok {
 			rule = r
@@ -117,7 +117,7 @@ func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 			named(strings.Split(p.Subject, ",")...)
 		}
 		b.add(rule, f)
-	case "incident.open":
+	case rules.EventIncidentOpen:
 		if p.Rule == "" {
 			return
 		}
@@ -125,13 +125,13 @@ func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 		f.Summary = fmt.Sprintf("incident %s opened (%s) after %s by %s", p.ID, p.Kind, causeType, nameOf(causeActor))
 		acted(causeActor)
 		b.add(p.Rule, f)
-	case "handoff.cancel":
+	case rules.EventHandoffCancel:
 		f.Kind, f.Firearm = "cancel", p.Firearm
 		f.Summary = fmt.Sprintf("hand-over of %s to %s cancelled: the load declared did not match the armorer's", p.Firearm, b.w.person(p.To).Name)
 		acted(causeActor)
 		named(p.To)
 		b.add(rules.ShowAndConfirm, f)
-	case "escalation":
+	case rules.EventEscalation:
 		b.escalation(it, p, f)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"coldset/internal/rules"
 )
 
 // Daily is the daily safety report for producers: one calendar day of the
@@ -37,7 +39,7 @@ type DailyFlag struct {
 func BuildDaily(rec *Record, date string) (*Daily, error) {
 	loc := time.UTC
 	if len(rec.Entries) > 0 {
-		if p := decodePayload(rec.Entries[0].Payload); rec.Entries[0].Type == "production.create" {
+		if p := decodePayload(rec.Entries[0].Payload); rec.Entries[0].Type == rules.ProductionCreate {
 			if l, err := time.LoadLocation(p.Timezone); err == nil {
 				loc = l
 			}
@@ -61,13 +63,13 @@ func BuildDaily(rec *Record, date string) (*Daily, error) {
 	ended := flagEnds(rec, end)
 	for _, ev := range r.Timeline {
 		switch ev.Type {
-		case "hold.place", "hold.lift":
+		case rules.EventHoldPlace, rules.EventHoldLift:
 			d.Holds = append(d.Holds, ev)
-		case "refused":
+		case rules.EventRefused:
 			d.Refusals = append(d.Refusals, ev)
-		case "escalation":
+		case rules.EventEscalation:
 			d.Escalations = append(d.Escalations, ev)
-		case "flag":
+		case rules.EventFlag:
 			f := DailyFlag{Event: ev, Status: "active"}
 			if e, ok := ended[ev.Index]; ok {
 				f.Status, f.Ended = e.how, &e.index
@@ -106,18 +108,18 @@ func flagEnds(rec *Record, end time.Time) map[uint64]flagEnd {
 		if !it.Time.Before(end) {
 			break
 		}
-		if it.Type != "flag" && it.Type != "flag.lift" && it.Type != "flag.expire" {
+		if it.Type != rules.EventFlag && it.Type != rules.EventFlagLift && it.Type != rules.EventFlagExpire {
 			continue
 		}
 		p = payload{}
 		decodeInto(&p, it.Payload)
 		switch it.Type {
-		case "flag":
+		case rules.EventFlag:
 			raised[p.Flag] = it.Index
-		case "flag.lift", "flag.expire":
+		case rules.EventFlagLift, rules.EventFlagExpire:
 			if at, ok := raised[p.Flag]; ok {
 				how := "lifted"
-				if it.Type == "flag.expire" {
+				if it.Type == rules.EventFlagExpire {
 					how = "expired"
 				}
 				out[at] = flagEnd{index: it.Index, how: how}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"coldset/internal/rules"
 )
 
 // override records a person's decision to go on past a safeguard: a producer's hold
@@ -12,17 +14,17 @@ import (
 func (b *builder) override(it *Item, p *payload, actor *Person) {
 	var over string
 	switch it.Type {
-	case "hold.override":
+	case rules.HoldOverride:
 		over = "production hold risk-red-hold"
 		if h, ok := b.redHoldAt[it.Index]; ok {
 			over = fmt.Sprintf("production hold risk-red-hold placed at entry %d (%s)", h.index, strings.Join(h.reasons, "; "))
 		}
-	case "concern.dismiss":
+	case rules.ConcernDismiss:
 		over = "concern " + p.Concern
 		if c, ok := b.w.concerns[p.Concern]; ok {
 			over = fmt.Sprintf("concern %s (%s, %s): %q", c.ID, c.Severity, c.Category, c.Text)
 		}
-	case "training.deny":
+	case rules.TrainingDeny:
 		over = "training request " + p.Request
 		if q, ok := b.requests[p.Request]; ok {
 			over = fmt.Sprintf("training request %s by %s: %g h of %s (%s)", p.Request, b.w.person(q.by).Name, q.Hours, q.Type, q.Note)
@@ -58,9 +60,9 @@ func incidentPeriod(rec *Record, opts *Options) error {
 		p = payload{}
 		decodeInto(&p, it.Payload)
 		switch {
-		case (it.Type == "incident.open" || it.Type == "incident.report") && p.ID == opts.Incident:
+		case (it.Type == rules.EventIncidentOpen || it.Type == rules.IncidentReport) && p.ID == opts.Incident:
 			found = true
-		case it.Type == "incident.close" && p.Incident == opts.Incident && found && opts.To.IsZero():
+		case it.Type == rules.IncidentClose && p.Incident == opts.Incident && found && opts.To.IsZero():
 			opts.To = it.Time
 		}
 	}

@@ -3,6 +3,8 @@ package investigate
 import (
 	"encoding/json"
 	"time"
+
+	"coldset/internal/rules"
 )
 
 // payload is the union of the fields of every entry payload (rules/events.go). The
@@ -106,9 +108,9 @@ func (p *payload) with() *payload {
 // Event types the rules emit in consequence of an action or a deadline
 // (rules/events.go). They carry no actor: coldset did them.
 var consequenceTypes = map[string]bool{
-	"flag": true, "flag.lift": true, "flag.expire": true, "incident.open": true,
-	"hold.place": true, "hold.lift": true, "escalation": true, "handoff.cancel": true,
+	rules.EventFlag: true, rules.EventFlagLift: true, rules.EventFlagExpire: true, rules.EventIncidentOpen: true,
+	rules.EventHoldPlace: true, rules.EventHoldLift: true, rules.EventEscalation: true, rules.EventHandoffCancel: true,
 }
 
 // deadlineTypes are raised by the clock, not by an action.
-var deadlineTypes = map[string]bool{"escalation": true, "flag.expire": true}
+var deadlineTypes = map[string]bool{rules.EventEscalation: true, rules.EventFlagExpire: true}

@@ -3,6 +3,8 @@ package investigate
 import (
 	"fmt"
 	"time"
+
+	"coldset/internal/rules"
 )
 
 // Lot is the trace of one lot of ammunition: where it came from, whether it was
@@ -47,50 +49,50 @@ type Discrepancy struct {
 func (b *builder) trace(it *Item, p *payload, actor *Person, cause *uint64, in bool) {
 	w := b.w
 	lotID := p.Lot
-	if it.Type == "refused" {
+	if it.Type == rules.EventRefused {
 		lotID = p.with().Lot
 	}
-	if it.Type == "ammo.receive" {
+	if it.Type == rules.AmmoReceive {
 		w.lots[p.Lot] = &Lot{Lot: p.Lot, Kind: p.Kind, Caliber: p.Caliber, Count: p.Count, Supplier: p.Supplier, Receipt: p.Receipt, Received: it.Index, Steps: []LotStep{}, Discrepancies: []Discrepancy{}}
 		w.lotOrder = append(w.lotOrder, p.Lot)
 	}
-	if it.Type == "flag" {
+	if it.Type == rules.EventFlag {
 		_, _, lotID, _ = facets(it, p)
 	}
 	if l, ok := w.lots[lotID]; ok && lotID != "" {
 		b.lotStep(l, it, p, actor)
 	}
 	switch it.Type {
-	case "training.request":
+	case rules.TrainingRequest:
 		b.requests[p.ID] = request{payload: *p, by: it.Actor}
-	case "concern.file":
+	case rules.ConcernFile:
 		c := &Concern{ID: p.ID, Category: p.Category, Severity: p.Severity, Text: p.Text, Filed: it.Index, At: it.Time.In(w.loc), Status: "open", Entries: []uint64{it.Index}}
 		if !p.Anonymous {
 			c.Reporter = actor
 		}
 		w.concerns[p.ID] = c
 		w.filed = append(w.filed, c)
-	case "concern.ack", "concern.resolve", "concern.dismiss", "concern.reopen", "escalation":
+	case rules.ConcernAck, rules.ConcernResolve, rules.ConcernDismiss, rules.ConcernReopen, rules.EventEscalation:
 		if c, ok := w.concerns[p.Concern]; ok {
 			c.Entries = append(c.Entries, it.Index)
 			switch it.Type {
-			case "concern.ack":
+			case rules.ConcernAck:
 				c.Status, c.Answer = "acknowledged", p.Note
-			case "concern.resolve":
+			case rules.ConcernResolve:
 				c.Status, c.Answer = "resolved", p.Action
-			case "concern.dismiss":
+			case rules.ConcernDismiss:
 				c.Status, c.Answer = "dismissed", p.Reason
-			case "concern.reopen":
+			case rules.ConcernReopen:
 				c.Status, c.Level, c.Answer = "open", 0, ""
-			case "escalation":
+			case rules.EventEscalation:
 				c.Level = max(c.Level, p.Level)
 			}
 		}
-	case "incident.open", "incident.report":
+	case rules.EventIncidentOpen, rules.IncidentReport:
 		in := &Incident{ID: p.ID, Kind: p.Kind, Serious: p.Serious, Rule: p.Rule, Firearm: p.Firearm, Lot: p.Lot, Opened: it.Index, At: it.Time.In(w.loc), Cause: cause, Status: "open"}
 		w.incidents[p.ID] = in
 		w.incOrder = append(w.incOrder, p.ID)
-	case "incident.close":
+	case rules.IncidentClose:
 		if in, ok := w.incidents[p.Incident]; ok {
 			idx := it.Index
 			in.Status, in.Closed, in.ClosedBy, in.Findings, in.Actions = "closed", &idx, actor, p.Findings, p.Actions
@@ -105,34 +107,34 @@ func (b *builder) lotStep(l *Lot, it *Item, p *payload, actor *Person) {
 		l.Discrepancies = append(l.Discrepancies, Discrepancy{Index: it.Index, Text: fmt.Sprintf(format, args...)})
 	}
 	switch it.Type {
-	case "ammo.receive":
+	case rules.AmmoReceive:
 		if p.Supplier == "" || p.Receipt == "" {
 			bad("received without %s", missing(p.Supplier, p.Receipt))
 		}
-	case "ammo.verify":
+	case rules.AmmoVerify:
 		idx := it.Index
 		l.Verified = &idx
-	case "ammo.provenance":
+	case rules.AmmoProvenance:
 		l.Supplier, l.Receipt = p.Supplier, p.Receipt
-	case "firearm.inspect":
+	case rules.FirearmInspect:
 		s.Firearm, s.Rounds = p.Firearm, p.Rounds
 		l.Loaded += p.Rounds
-	case "ammo.expend":
+	case rules.AmmoExpend:
 		s.Rounds = p.Count
 		l.Expended += p.Count
-	case "ammo.dispose":
+	case rules.AmmoDispose:
 		s.Rounds = p.Count
 		l.Disposed += p.Count
-	case "ammo.reconcile":
+	case rules.AmmoReconcile:
 		s.Rounds = p.Counted
 		if p.Counted != p.Expected {
 			bad("counted %d rounds, expected %d", p.Counted, p.Expected)
 		}
-	case "refused":
+	case rules.EventRefused:
 		w := p.with()
 		s.Firearm, s.Rounds = w.Firearm, w.Rounds
 		bad("%s refused (%s): %s", p.Do, p.Rule, p.Message)
-	case "round.found":
+	case rules.RoundFound:
 		bad("%s round found at %s", p.Kind, p.Where)
 	}
 	l.Steps = append(l.Steps, s)
@@ -181,9 +183,9 @@ func lastUse(l *Lot) (used, counted *uint64) {
 	for i := range l.Steps {
 		s := &l.Steps[i]
 		switch s.Type {
-		case "firearm.inspect", "ammo.expend":
+		case rules.FirearmInspect, rules.AmmoExpend:
 			used = &s.Index
-		case "ammo.reconcile":
+		case rules.AmmoReconcile:
 			counted = &s.Index
 		}
 	}

@@ -3,6 +3,8 @@ package investigate
 import (
 	"slices"
 	"time"
+
+	"coldset/internal/rules"
 )
 
 // world is what the investigation knows at one point of the log: who held which
@@ -78,7 +80,7 @@ func (w *world) actor(it *Item, p *payload) *Person {
 			w.actors[it.Actor] = a
 		}
 		return a
-	case it.Type == "concern.file" && p.Anonymous, it.Type == "concern.reopen":
+	case it.Type == rules.ConcernFile && p.Anonymous, it.Type == rules.ConcernReopen:
 		return &Person{Name: "anonymous reporter"}
 	case consequenceTypes[it.Type]:
 		return nil
@@ -102,12 +104,12 @@ func (w *world) withRole(role string) []string {
 // Lots, concerns and incidents are folded by the trace builders.
 func (w *world) apply(it *Item, p *payload) {
 	switch it.Type {
-	case "production.create":
+	case rules.ProductionCreate:
 		w.production = Production{ID: p.ID, Name: p.Name, Timezone: p.Timezone}
 		if loc, err := time.LoadLocation(p.Timezone); err == nil {
 			w.loc = loc
 		}
-	case "person.add":
+	case rules.PersonAdd:
 		delete(w.actors, p.ID)
 		if _, ok := w.people[p.ID]; !ok {
 			w.order = append(w.order, p.ID)
@@ -116,23 +118,23 @@ func (w *world) apply(it *Item, p *payload) {
 			Person:     Person{ID: p.ID, Name: p.Name, Roles: slices.Clone(p.Roles)},
 			Department: p.Department, DepartmentHead: p.DepartmentHead, CertifiedUntil: p.CertifiedUntil,
 		}
-	case "person.roles":
+	case rules.PersonRoles:
 		delete(w.actors, p.Person)
 		if ps, ok := w.people[p.Person]; ok {
 			ps.Roles = slices.Clone(p.Roles)
 		}
-	case "certification.record":
+	case rules.CertificationRecord:
 		if ps, ok := w.people[p.Person]; ok && p.Kind == "armorer" {
 			ps.CertifiedUntil = p.Until
 		}
-	case "hold.place":
+	case rules.EventHoldPlace:
 		if p.Hold == "risk-red-hold" {
 			if w.redHold == nil {
 				w.redHold = &holdState{index: it.Index}
 			}
 			w.redHold.reasons = append(w.redHold.reasons, p.Reasons...)
 		}
-	case "hold.lift":
+	case rules.EventHoldLift:
 		if p.Hold == "risk-red-hold" {
 			w.redHold = nil
 		}

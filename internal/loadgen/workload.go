@@ -35,11 +35,11 @@ func Firearm(lane int) string { return "f-" + strconv.Itoa(lane) }
 func Setup(id, tz string, lanes int) []Step {
 	sys := rules.Actor{}
 	steps := []Step{
-		{sys, cmd("production.create", map[string]any{"id": id, "name": "Load " + id, "timezone": tz})},
-		{sys, cmd("person.add", map[string]any{"id": Armorer, "name": "Ana Ruiz", "roles": []string{"armorer"}, "department": "armory", "department_head": true, "certified_until": armorerCertEnd})},
-		{sys, cmd("person.add", map[string]any{"id": FirstAD, "name": "Dan Cole", "roles": []string{"first_ad"}, "department": "ad", "department_head": true})},
-		{sys, cmd("person.add", map[string]any{"id": SafetyOfficer, "name": "Sol Park", "roles": []string{"safety_officer"}})},
-		{sys, cmd("person.add", map[string]any{"id": Producer, "name": "Pia Moss", "roles": []string{"producer"}})},
+		{sys, cmd(rules.ProductionCreate, map[string]any{"id": id, "name": "Load " + id, "timezone": tz})},
+		{sys, cmd(rules.PersonAdd, map[string]any{"id": Armorer, "name": "Ana Ruiz", "roles": []string{"armorer"}, "department": "armory", "department_head": true, "certified_until": armorerCertEnd})},
+		{sys, cmd(rules.PersonAdd, map[string]any{"id": FirstAD, "name": "Dan Cole", "roles": []string{"first_ad"}, "department": "ad", "department_head": true})},
+		{sys, cmd(rules.PersonAdd, map[string]any{"id": SafetyOfficer, "name": "Sol Park", "roles": []string{"safety_officer"}})},
+		{sys, cmd(rules.PersonAdd, map[string]any{"id": Producer, "name": "Pia Moss", "roles": []string{"producer"}})},
 	}
 	steps = append(steps, AddLanes(0, lanes)...)
 	return append(steps, Meeting(lanes))
@@ -51,8 +51,8 @@ func AddLanes(from, to int) []Step {
 	var steps []Step
 	for j := from; j < to; j++ {
 		steps = append(steps,
-			Step{rules.Actor{}, cmd("person.add", map[string]any{"id": Actor(j), "name": "Actor " + strconv.Itoa(j), "roles": []string{"actor"}, "department": "cast", "training": map[string]float64{"revolver": 3}})},
-			Step{person(Armorer), cmd("firearm.register", map[string]any{"id": Firearm(j), "serial": fmt.Sprintf("S-%05d", j), "type": "revolver", "capability": "blank_fire"})})
+			Step{rules.Actor{}, cmd(rules.PersonAdd, map[string]any{"id": Actor(j), "name": "Actor " + strconv.Itoa(j), "roles": []string{"actor"}, "department": "cast", "training": map[string]float64{"revolver": 3}})},
+			Step{person(Armorer), cmd(rules.FirearmRegister, map[string]any{"id": Firearm(j), "serial": fmt.Sprintf("S-%05d", j), "type": "revolver", "capability": "blank_fire"})})
 	}
 	return steps
 }
@@ -64,7 +64,7 @@ func Meeting(lanes int) Step {
 	for j := range lanes {
 		attendees = append(attendees, Actor(j))
 	}
-	return Step{person(FirstAD), cmd("safety_meeting.hold", map[string]any{"attendees": attendees, "topics": []string{"firearms on set"}})}
+	return Step{person(FirstAD), cmd(rules.SafetyMeetingHold, map[string]any{"attendees": attendees, "topics": []string{"firearms on set"}})}
 }
 
 // LanePeriod is the number of slots after which a lane repeats its actions.
@@ -79,19 +79,19 @@ func LaneStep(lane, k int) Step {
 	concern := fmt.Sprintf("c-%d-%d", lane, k/LanePeriod)
 	switch k % LanePeriod {
 	case 0:
-		return Step{person(Armorer), cmd("firearm.inspect", map[string]any{"firearm": f, "load": "empty"})}
+		return Step{person(Armorer), cmd(rules.FirearmInspect, map[string]any{"firearm": f, "load": "empty"})}
 	case 1:
-		return Step{person(Armorer), cmd("firearm.handoff", map[string]any{"firearm": f, "to": a})}
+		return Step{person(Armorer), cmd(rules.FirearmHandoff, map[string]any{"firearm": f, "to": a})}
 	case 3:
-		return Step{person(a), cmd("firearm.accept", map[string]any{"firearm": f, "load_seen": "empty"})}
+		return Step{person(a), cmd(rules.FirearmAccept, map[string]any{"firearm": f, "load_seen": "empty"})}
 	case 4:
-		return Step{person(Armorer), cmd("firearm.return", map[string]any{"firearm": f})}
+		return Step{person(Armorer), cmd(rules.FirearmReturn, map[string]any{"firearm": f})}
 	case 6:
-		return Step{person(a), cmd("concern.file", map[string]any{"id": concern, "category": "equipment", "severity": "low", "text": "the holster strap on " + f + " is loose"})}
+		return Step{person(a), cmd(rules.ConcernFile, map[string]any{"id": concern, "category": "equipment", "severity": "low", "text": "the holster strap on " + f + " is loose"})}
 	case 7:
-		return Step{person(SafetyOfficer), cmd("concern.ack", map[string]any{"concern": concern})}
+		return Step{person(SafetyOfficer), cmd(rules.ConcernAck, map[string]any{"concern": concern})}
 	case 9:
-		return Step{person(SafetyOfficer), cmd("concern.resolve", map[string]any{"concern": concern, "action": "strap replaced"})}
+		return Step{person(SafetyOfficer), cmd(rules.ConcernResolve, map[string]any{"concern": concern, "action": "strap replaced"})}
 	}
 	return Read
 }

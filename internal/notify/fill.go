@@ -121,7 +121,7 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 			if err != nil {
 				return total, fmt.Errorf("fill outbox of %s: entry %d: %w", production, r.Index, err)
 			}
-			if r.Index == 0 && e.Type != "production.create" {
+			if r.Index == 0 && e.Type != rules.ProductionCreate {
 				fw.ignored = true
 				return total, nil
 			}
@@ -154,7 +154,7 @@ func (fw *follower) reset() { fw.state, fw.next, fw.texts = rules.New(), 0, map[
 
 // fold applies e to the follower's state and, when send, returns its outbox rows.
 func (fw *follower) fold(e ledger.Entry, send bool, contacts []Contact) ([]Message, error) {
-	if e.Type == "concern.file" {
+	if e.Type == rules.ConcernFile {
 		var c struct {
 			ID   string `json:"id"`
 			Text string `json:"text"`
@@ -182,7 +182,7 @@ func (fw *follower) fold(e ledger.Entry, send bool, contacts []Contact) ([]Messa
 // delivered lists the entry types that may make a notice; the rest are folded only.
 var delivered = map[string]bool{
 	rules.EventEscalation: true, rules.EventHoldPlace: true, rules.EventHoldLift: true,
-	rules.EventIncidentOpen: true, "incident.report": true, rules.EventFlag: true,
+	rules.EventIncidentOpen: true, rules.IncidentReport: true, rules.EventFlag: true,
 }
 
 // webhookBody is the JSON a webhook receives. Delivery is the same for every attempt

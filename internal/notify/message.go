@@ -74,11 +74,11 @@ func noticeFor(e ledger.Entry, v *rules.Overview, texts map[string]string) (*not
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
 		}
-		if p.By == "hold.override" {
+		if p.By == rules.HoldOverride {
 			return nil, nil // the override's own flag tells it, with the producer's reason
 		}
 		return holdNotice(e.Type, p, v), nil
-	case rules.EventIncidentOpen, "incident.report":
+	case rules.EventIncidentOpen, rules.IncidentReport:
 		var p incidentPayload
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", e.Type, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"coldset/internal/ledger"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 	"coldset/internal/store"
 )
@@ -31,7 +32,7 @@ type Production struct {
 // A production with no entries yet opens empty; its first command is
 // production.create.
 func Open(ctx context.Context, st store.Store, s *ledger.Signer, id string) (*Production, error) {
-	log, err := ledger.Open(ctx, st, s, id, func() ledger.Folder { return &folder{state: rules.New()} })
+	log, err := ledger.Open(ctx, st, s, id, func() ledger.Folder { return newFolder() })
 	if err != nil {
 		return nil, fmt.Errorf("open production %s: %w", id, err)
 	}
@@ -132,18 +133,27 @@ func (p *Production) View(fn func(*rules.State)) {
 	p.log.View(func(f ledger.Folder) { fn(f.(*folder).state) })
 }
 
+// Read calls fn with the state and the read side (record.Book) as of the committed
+// entries, the one as current as the other. fn must not keep or modify them, or call
+// Do or Tick.
+func (p *Production) Read(fn func(*rules.State, *record.Book)) {
+	p.log.View(func(f ledger.Folder) { lf := f.(*folder); fn(lf.state, lf.book) })
+}
+
 // NextDeadline returns the earliest deadline still to fall due, if any.
 func (p *Production) NextDeadline() (t time.Time, ok bool) {
 	p.View(func(s *rules.State) { t, ok = s.NextDeadline() })
 	return t, ok
 }
 
-// folder folds ledger entries into the rules' state. Deadline events are applied while
-// deciding, so the command is decided against the ticked state; their entries are
-// then skipped when the log folds them (applied marks the first index not yet folded
-// that way).
+// folder folds ledger entries into the rules' state and the read side. Deadline events
+// are applied to the state while deciding, so the command is decided against the
+// ticked state; their entries are then skipped by the state when the log folds them
+// (applied marks the first index not yet folded that way), while the read side, which
+// nothing decides on, folds every entry as the log folds it.
 type folder struct {
 	state   *rules.State
+	book    *record.Book
 	applied uint64
 	broken  error // set when applying a deadline event failed: the state must be rebuilt
 }
@@ -152,6 +162,7 @@ func (f *folder) Fold(e ledger.Entry) error {
 	if f.broken != nil {
 		return f.broken
 	}
+	f.book.Fold(e)
 	if e.Index < f.applied {
 		return nil
 	}
@@ -191,6 +202,8 @@ func (f *folder) tickTo(now time.Time, next uint64) ([]rules.Event, error) {
 	f.broken = errors.New("deadline events keep falling due")
 	return all, f.broken
 }
+
+func newFolder() *folder { return &folder{state: rules.New(), book: record.New()} }
 
 func toEntries(evs []rules.Event) []ledger.Entry {
 	out := make([]ledger.Entry, len(evs))

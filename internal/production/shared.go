@@ -5,14 +5,13 @@ import (
 	"fmt"
 
 	"coldset/internal/ledger"
-	"coldset/internal/rules"
 )
 
 // NewFolder returns the empty state a production's entries fold into. Give it to
 // ledger.New so that every Log the Ledger opens is a production that FromLog can
 // wrap: the server then keeps one Log per production for its writes and its ledger
 // reads alike.
-func NewFolder(string) ledger.Folder { return &folder{state: rules.New()} }
+func NewFolder(string) ledger.Folder { return newFolder() }
 
 // ErrNotProduction reports a log whose entries do not fold into a production state
 // (such as a synthetic benchmark log).

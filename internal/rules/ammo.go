@@ -7,7 +7,7 @@ import "fmt"
 
 func (d *decision) decideReceive() *refusal {
 	r := readWith(d.cmd.With, "lot", "kind", "caliber", "count", "supplier", "receipt")
-	p := receiveData{
+	p := ReceiveData{
 		Lot:      r.id("lot", true, false),
 		Kind:     r.enum("kind", true, lotKinds...),
 		Caliber:  r.text("caliber"),
@@ -27,7 +27,7 @@ func (d *decision) decideReceive() *refusal {
 	if p.Kind == "live" {
 		return refuse(NoLiveAmmo, "live ammunition is never received on a production; send lot %s back to %s", p.Lot, orWords(p.Supplier, "its supplier"))
 	}
-	d.emit("ammo.receive", &p)
+	d.emit(AmmoReceive, &p)
 	if p.Supplier == "" || p.Receipt == "" {
 		d.raise(KnownSupplier, p.Lot, "", noExpiry, fmt.Sprintf("lot %s was received without %s", p.Lot, missingProvenance(p.Supplier, p.Receipt)))
 	}
@@ -37,7 +37,7 @@ func (d *decision) decideReceive() *refusal {
 func (d *decision) decideVerify() *refusal {
 	r := readWith(d.cmd.With, "lot", "method", "count")
 	l := d.knownLot(r, "lot", true)
-	p := verifyData{Method: r.enum("method", true, verifyMethods...), Count: r.integer("count", true, 1, maxRounds, 0)}
+	p := VerifyData{Method: r.enum("method", true, verifyMethods...), Count: r.integer("count", true, 1, maxRounds, 0)}
 	if l != nil && l.Kind != "dummy" {
 		r.fail("lot", "names lot %s of %s rounds; only dummy lots are verified", l.ID, l.Kind)
 	}
@@ -51,14 +51,14 @@ func (d *decision) decideVerify() *refusal {
 	if n := l.onHand(); p.Count != n {
 		return refuse(DummyVerified, "the verification counted %d rounds but lot %s holds %d; verify every round of the lot", p.Count, l.ID, n)
 	}
-	d.emit("ammo.verify", &p)
+	d.emit(AmmoVerify, &p)
 	return nil
 }
 
 func (d *decision) decideProvenance() *refusal {
 	r := readWith(d.cmd.With, "lot", "supplier", "receipt")
 	l := d.knownLot(r, "lot", true)
-	p := provenanceData{Supplier: r.text("supplier"), Receipt: r.text("receipt")}
+	p := ProvenanceData{Supplier: r.text("supplier"), Receipt: r.text("receipt")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -66,18 +66,18 @@ func (d *decision) decideProvenance() *refusal {
 	if ref := d.armorer(); ref != nil {
 		return ref
 	}
-	d.emit("ammo.provenance", &p)
+	d.emit(AmmoProvenance, &p)
 	d.lift(KnownSupplier, l.ID, nil)
 	return nil
 }
 
-func (d *decision) decideExpend() *refusal  { return d.decideRounds("ammo.expend") }
-func (d *decision) decideDispose() *refusal { return d.decideRounds("ammo.dispose") }
+func (d *decision) decideExpend() *refusal  { return d.decideRounds(AmmoExpend) }
+func (d *decision) decideDispose() *refusal { return d.decideRounds(AmmoDispose) }
 
 func (d *decision) decideRounds(typ string) *refusal {
 	r := readWith(d.cmd.With, "lot", "count")
 	l := d.knownLot(r, "lot", true)
-	p := roundsData{Count: r.integer("count", true, 1, maxRounds, 0)}
+	p := RoundsData{Count: r.integer("count", true, 1, maxRounds, 0)}
 	if l != nil && p.Count > l.onHand() {
 		r.fail("count", "is %d but only %d rounds of lot %s are on hand", p.Count, l.onHand(), l.ID)
 	}
@@ -95,7 +95,7 @@ func (d *decision) decideRounds(typ string) *refusal {
 func (d *decision) decideReconcile() *refusal {
 	r := readWith(d.cmd.With, "lot", "counted")
 	l := d.knownLot(r, "lot", true)
-	p := reconcileData{Counted: r.integer("counted", true, 0, maxRounds, 0)}
+	p := ReconcileData{Counted: r.integer("counted", true, 0, maxRounds, 0)}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -103,12 +103,12 @@ func (d *decision) decideReconcile() *refusal {
 	if ref := d.armorer(); ref != nil {
 		return ref
 	}
-	d.emit("ammo.reconcile", &p)
+	d.emit(AmmoReconcile, &p)
 	// Counting the lot lifts a flag for not having counted it at wrap.
 	d.lift(RoundCount, l.ID, nil)
 	if p.Counted != p.Expected {
 		msg := fmt.Sprintf("lot %s counted %d rounds; %d were expected (received − expended − disposed)", l.ID, p.Counted, p.Expected)
-		id := d.openIncident(IncidentMissingRounds, RoundCount, incidentData{Lot: l.ID, Text: msg})
+		id := d.openIncident(IncidentMissingRounds, RoundCount, IncidentData{Lot: l.ID, Text: msg})
 		d.raise(RoundCount, id, l.ID, noExpiry, msg)
 	}
 	return nil
@@ -116,7 +116,7 @@ func (d *decision) decideReconcile() *refusal {
 
 func (d *decision) decideRoundFound() *refusal {
 	r := readWith(d.cmd.With, "kind", "where", "lot")
-	p := roundFoundData{Kind: r.enum("kind", true, "live", "unknown"), Where: r.text("where")}
+	p := RoundFoundData{Kind: r.enum("kind", true, "live", "unknown"), Where: r.text("where")}
 	if l := d.knownLot(r, "lot", false); l != nil {
 		p.Lot = l.ID
 	}
@@ -126,9 +126,9 @@ func (d *decision) decideRoundFound() *refusal {
 	if _, ref := d.member(); ref != nil {
 		return ref
 	}
-	d.emit("round.found", &p)
-	id := d.openIncident(IncidentLiveRound, NoLiveAmmo, incidentData{Lot: p.Lot, Text: p.Kind + " round found: " + p.Where})
-	d.rule(EventHoldPlace, &holdData{Hold: NoLiveAmmo, Ref: id})
+	d.emit(RoundFound, &p)
+	id := d.openIncident(IncidentLiveRound, NoLiveAmmo, IncidentData{Lot: p.Lot, Text: p.Kind + " round found: " + p.Where})
+	d.rule(EventHoldPlace, &HoldData{Hold: NoLiveAmmo, Ref: id})
 	return nil
 }
 
@@ -153,7 +153,7 @@ func orWords(s, def string) string {
 }
 
 func (s *State) applyReceive(e Event) (any, error) {
-	p, err := decode[receiveData](e)
+	p, err := decode[ReceiveData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -167,26 +167,26 @@ func (s *State) applyLot(e Event) (any, error) {
 	var lotID string
 	var p any
 	switch e.Type {
-	case "ammo.verify":
-		v, err := decode[verifyData](e)
+	case AmmoVerify:
+		v, err := decode[VerifyData](e)
 		if err != nil {
 			return nil, err
 		}
 		lotID, p = v.Lot, v
-	case "ammo.provenance":
-		v, err := decode[provenanceData](e)
+	case AmmoProvenance:
+		v, err := decode[ProvenanceData](e)
 		if err != nil {
 			return nil, err
 		}
 		lotID, p = v.Lot, v
-	case "ammo.expend", "ammo.dispose":
-		v, err := decode[roundsData](e)
+	case AmmoExpend, AmmoDispose:
+		v, err := decode[RoundsData](e)
 		if err != nil {
 			return nil, err
 		}
 		lotID, p = v.Lot, v
-	case "ammo.reconcile":
-		v, err := decode[reconcileData](e)
+	case AmmoReconcile:
+		v, err := decode[ReconcileData](e)
 		if err != nil {
 			return nil, err
 		}
@@ -197,18 +197,18 @@ func (s *State) applyLot(e Event) (any, error) {
 		return nil, fmt.Errorf("unknown lot %q", lotID)
 	}
 	switch v := p.(type) {
-	case *verifyData:
+	case *VerifyData:
 		l.Verified = true
-	case *provenanceData:
+	case *ProvenanceData:
 		l.Supplier, l.Receipt = v.Supplier, v.Receipt
-	case *roundsData:
-		if e.Type == "ammo.dispose" {
+	case *RoundsData:
+		if e.Type == AmmoDispose {
 			l.Disposed += foldCount(v.Count)
 		} else {
 			l.Expended += foldCount(v.Count)
 			l.used(s.dayOf(e.Time))
 		}
-	case *reconcileData:
+	case *ReconcileData:
 		l.countedOK = true
 	}
 	return p, nil
@@ -218,7 +218,7 @@ func (s *State) applyLot(e Event) (any, error) {
 func (l *lot) used(day int) { l.usedDay, l.countedOK = day, false }
 
 func (s *State) applyRoundFound(e Event) (any, error) {
-	p, err := decode[roundFoundData](e)
+	p, err := decode[RoundFoundData](e)
 	if err != nil {
 		return nil, err
 	}

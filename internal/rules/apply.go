@@ -12,51 +12,51 @@ var appliers map[string]func(*State, Event) (any, error)
 
 func init() {
 	appliers = map[string]func(*State, Event) (any, error){
-		"production.create":    (*State).applyProduction,
-		"person.add":           (*State).applyPersonAdd,
-		"person.roles":         (*State).applyPersonRoles,
-		"certification.record": (*State).applyCertification,
-		"training.record":      (*State).applyTrainingRecord,
-		"training.request":     (*State).applyTrainingRequest,
-		"training.deny":        (*State).applyTrainingDecision,
-		"training.grant":       (*State).applyTrainingDecision,
-		"firearm.register":     (*State).applyRegister,
-		"ammo.receive":         (*State).applyReceive,
-		"ammo.verify":          (*State).applyLot,
-		"ammo.provenance":      (*State).applyLot,
-		"ammo.expend":          (*State).applyLot,
-		"ammo.dispose":         (*State).applyLot,
-		"ammo.reconcile":       (*State).applyLot,
-		"firearm.inspect":      (*State).applyInspect,
-		"firearm.handoff":      (*State).applyCustody,
-		"firearm.accept":       (*State).applyCustody,
-		"firearm.refuse":       (*State).applyCustody,
-		"firearm.return":       (*State).applyCustody,
-		EventHandoffCancel:     (*State).applyCustody,
-		"firearm.discharge":    recordOnly,
-		"round.found":          (*State).applyRoundFound,
-		"scene.plan":           (*State).applyScenePlan,
-		"set.call":             recordOnly,
-		"safety_meeting.hold":  (*State).applyMeeting,
-		"break.start":          recordOnly,
-		"concern.file":         (*State).applyConcernFile,
-		"concern.ack":          (*State).applyConcernAct,
-		"concern.resolve":      (*State).applyConcernAct,
-		"concern.dismiss":      (*State).applyConcernAct,
-		"concern.reopen":       (*State).applyConcernAct,
-		"crew.walkoff":         recordOnly,
-		"incident.report":      (*State).applyIncidentReport,
-		"incident.close":       (*State).applyIncidentClose,
-		"hold.clear":           recordOnly,
-		"hold.override":        recordOnly,
-		EventRefused:           recordOnly,
-		EventFlag:              (*State).applyFlag,
-		EventFlagLift:          (*State).applyFlagLift,
-		EventFlagExpire:        (*State).applyFlagLift,
-		EventIncidentOpen:      (*State).applyIncidentOpen,
-		EventHoldPlace:         (*State).applyHold,
-		EventHoldLift:          (*State).applyHold,
-		EventEscalation:        (*State).applyEscalation,
+		ProductionCreate:    (*State).applyProduction,
+		PersonAdd:           (*State).applyPersonAdd,
+		PersonRoles:         (*State).applyPersonRoles,
+		CertificationRecord: (*State).applyCertification,
+		TrainingRecord:      (*State).applyTrainingRecord,
+		TrainingRequest:     (*State).applyTrainingRequest,
+		TrainingDeny:        (*State).applyTrainingDecision,
+		TrainingGrant:       (*State).applyTrainingDecision,
+		FirearmRegister:     (*State).applyRegister,
+		AmmoReceive:         (*State).applyReceive,
+		AmmoVerify:          (*State).applyLot,
+		AmmoProvenance:      (*State).applyLot,
+		AmmoExpend:          (*State).applyLot,
+		AmmoDispose:         (*State).applyLot,
+		AmmoReconcile:       (*State).applyLot,
+		FirearmInspect:      (*State).applyInspect,
+		FirearmHandoff:      (*State).applyCustody,
+		FirearmAccept:       (*State).applyCustody,
+		FirearmRefuse:       (*State).applyCustody,
+		FirearmReturn:       (*State).applyCustody,
+		EventHandoffCancel:  (*State).applyCustody,
+		FirearmDischarge:    recordOnly,
+		RoundFound:          (*State).applyRoundFound,
+		ScenePlan:           (*State).applyScenePlan,
+		SetCall:             recordOnly,
+		SafetyMeetingHold:   (*State).applyMeeting,
+		BreakStart:          recordOnly,
+		ConcernFile:         (*State).applyConcernFile,
+		ConcernAck:          (*State).applyConcernAct,
+		ConcernResolve:      (*State).applyConcernAct,
+		ConcernDismiss:      (*State).applyConcernAct,
+		ConcernReopen:       (*State).applyConcernAct,
+		CrewWalkoff:         recordOnly,
+		IncidentReport:      (*State).applyIncidentReport,
+		IncidentClose:       (*State).applyIncidentClose,
+		HoldClear:           recordOnly,
+		HoldOverride:        recordOnly,
+		EventRefused:        recordOnly,
+		EventFlag:           (*State).applyFlag,
+		EventFlagLift:       (*State).applyFlagLift,
+		EventFlagExpire:     (*State).applyFlagLift,
+		EventIncidentOpen:   (*State).applyIncidentOpen,
+		EventHoldPlace:      (*State).applyHold,
+		EventHoldLift:       (*State).applyHold,
+		EventEscalation:     (*State).applyEscalation,
 	}
 }
 
@@ -69,7 +69,7 @@ func (s *State) Apply(e Event) error {
 	if fn == nil {
 		return fmt.Errorf("apply: unknown event type %q", e.Type)
 	}
-	if !s.created && e.Type != "production.create" && e.Type != EventRefused {
+	if !s.created && e.Type != ProductionCreate && e.Type != EventRefused {
 		return fmt.Errorf("apply %s: the production was not created", e.Type)
 	}
 	p, err := fn(s, e)
@@ -99,7 +99,7 @@ func decode[T any](e Event) (*T, error) {
 func recordOnly(*State, Event) (any, error) { return nil, nil }
 
 func (s *State) applyProduction(e Event) (any, error) {
-	p, err := decode[productionData](e)
+	p, err := decode[ProductionData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (s *State) applyProduction(e Event) (any, error) {
 }
 
 func (s *State) applyFlag(e Event) (any, error) {
-	p, err := decode[flagData](e)
+	p, err := decode[FlagData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *State) applyFlag(e Event) (any, error) {
 }
 
 func (s *State) applyFlagLift(e Event) (any, error) {
-	p, err := decode[flagLiftData](e)
+	p, err := decode[FlagLiftData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (s *State) applyFlagLift(e Event) (any, error) {
 }
 
 func (s *State) applyIncidentOpen(e Event) (any, error) {
-	p, err := decode[incidentData](e)
+	p, err := decode[IncidentData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *State) openIncident(id, kind string, serious bool, at time.Time) {
 }
 
 func (s *State) applyHold(e Event) (any, error) {
-	p, err := decode[holdData](e)
+	p, err := decode[HoldData](e)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ const (
 	ReplyFromStaff    = "staff"
 )
 
-type concernReplyData struct {
+type ConcernReplyData struct {
 	Concern string `json:"concern"`
 	Text    string `json:"text"`
 	From    string `json:"from"`
@@ -30,14 +30,14 @@ type concernReplyData struct {
 // apply.go, because a reply has no rule effect of its own. Package initialization
 // runs apply.go's init first (files initialize in name order), so appliers exists.
 func init() {
-	actions["concern.reply"] = (*decision).decideConcernReply
-	appliers["concern.reply"] = (*State).applyConcernReply
+	actions[ConcernReply] = (*decision).decideConcernReply
+	appliers[ConcernReply] = (*State).applyConcernReply
 }
 
 func (d *decision) decideConcernReply() *refusal {
 	r := readWith(d.cmd.With, "concern", "text")
 	c := d.knownConcern(r, "concern")
-	p := concernReplyData{Text: r.text("text")}
+	p := ConcernReplyData{Text: r.text("text")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -62,14 +62,14 @@ func (d *decision) decideConcernReply() *refusal {
 		}
 		p.From = ReplyFromStaff
 	}
-	d.emit("concern.reply", &p)
+	d.emit(ConcernReply, &p)
 	return nil
 }
 
 // applyConcernReply checks that the reply names a concern on file; it folds nothing
 // but where the reply is in the ledger.
 func (s *State) applyConcernReply(e Event) (any, error) {
-	p, err := decode[concernReplyData](e)
+	p, err := decode[ConcernReplyData](e)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 
 func (d *decision) decideConcernFile() *refusal {
 	r := readWith(d.cmd.With, "id", "category", "severity", "text")
-	p := concernData{
+	p := ConcernData{
 		ID:       r.id("id", true, false),
 		Category: r.enum("category", true, categories...),
 		Severity: r.enum("severity", true, severities...),
@@ -40,11 +40,11 @@ func (d *decision) decideConcernFile() *refusal {
 
 // fileConcern records a concern and what filing it starts: escalation level 1 and,
 // for a critical firearms concern, the critical-concern hold.
-func (d *decision) fileConcern(p *concernData, reporter *person) {
-	d.emit("concern.file", p)
+func (d *decision) fileConcern(p *ConcernData, reporter *person) {
+	d.emit(ConcernFile, p)
 	d.escalate(p.ID, 1, reporter)
 	if p.Severity == "critical" && p.Category == "firearms" {
-		d.rule(EventHoldPlace, &holdData{Hold: CriticalConcern, Ref: p.ID})
+		d.rule(EventHoldPlace, &HoldData{Hold: CriticalConcern, Ref: p.ID})
 	}
 }
 
@@ -64,7 +64,7 @@ func (d *decision) handles(c *concern) *refusal {
 	if ref != nil {
 		return ref
 	}
-	if me.Roles["producer"] || me.Roles["safety_officer"] {
+	if me.holds(concernHandlers...) {
 		return nil
 	}
 	if rep := d.s.people[c.Reporter]; rep != nil && rep.Department != "" && me.Head && me.Department == rep.Department {
@@ -76,7 +76,7 @@ func (d *decision) handles(c *concern) *refusal {
 func (d *decision) decideConcernAck() *refusal {
 	r := readWith(d.cmd.With, "concern", "note")
 	c := d.openConcern(r)
-	p := concernActData{Note: r.optText("note")}
+	p := ConcernActData{Note: r.optText("note")}
 	if c != nil && c.Acked {
 		r.fail("concern", "names concern %s, which is already acknowledged", c.ID)
 	}
@@ -87,7 +87,7 @@ func (d *decision) decideConcernAck() *refusal {
 	if ref := d.handles(c); ref != nil {
 		return ref
 	}
-	d.emit("concern.ack", &p)
+	d.emit(ConcernAck, &p)
 	d.liftConcernHold(c)
 	return nil
 }
@@ -95,7 +95,7 @@ func (d *decision) decideConcernAck() *refusal {
 func (d *decision) decideConcernResolve() *refusal {
 	r := readWith(d.cmd.With, "concern", "action")
 	c := d.openConcern(r)
-	p := concernActData{Action: r.optText("action")}
+	p := ConcernActData{Action: r.optText("action")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -106,7 +106,7 @@ func (d *decision) decideConcernResolve() *refusal {
 	if p.Action == "" {
 		return refuse(ConcernResolvedWithAction, "a concern is resolved only with a written corrective action (with.action); to close %s without one, dismiss it with a reason (concern.dismiss), which is flagged", c.ID)
 	}
-	d.emit("concern.resolve", &p)
+	d.emit(ConcernResolve, &p)
 	d.liftConcernHold(c)
 	return nil
 }
@@ -114,7 +114,7 @@ func (d *decision) decideConcernResolve() *refusal {
 func (d *decision) decideConcernDismiss() *refusal {
 	r := readWith(d.cmd.With, "concern", "reason")
 	c := d.openConcern(r)
-	p := concernActData{Reason: r.text("reason")}
+	p := ConcernActData{Reason: r.text("reason")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -122,7 +122,7 @@ func (d *decision) decideConcernDismiss() *refusal {
 	if ref := d.handles(c); ref != nil {
 		return ref
 	}
-	d.emit("concern.dismiss", &p)
+	d.emit(ConcernDismiss, &p)
 	d.liftConcernHold(c)
 	d.raiseFlag(ConcernDismissed, c.ID, "", c.Category == "firearms", d.now.Add(flagLifetime), fmt.Sprintf("concern %s (%s) dismissed: %s", c.ID, c.Category, p.Reason))
 	return nil
@@ -131,7 +131,7 @@ func (d *decision) decideConcernDismiss() *refusal {
 func (d *decision) liftConcernHold(c *concern) {
 	for _, h := range d.s.holds {
 		if h.ID == CriticalConcern && h.Ref == c.ID {
-			d.rule(EventHoldLift, &holdData{Hold: CriticalConcern, Ref: c.ID, By: d.cmd.Do})
+			d.rule(EventHoldLift, &HoldData{Hold: CriticalConcern, Ref: c.ID, By: d.cmd.Do})
 		}
 	}
 }
@@ -164,17 +164,17 @@ func (d *decision) decideConcernReopen() *refusal {
 		}
 		reporter = me
 	}
-	d.emit("concern.reopen", &concernActData{Concern: c.ID})
+	d.emit(ConcernReopen, &ConcernActData{Concern: c.ID})
 	d.escalate(c.ID, 1, reporter)
 	if c.Severity == "critical" && c.Category == "firearms" {
-		d.rule(EventHoldPlace, &holdData{Hold: CriticalConcern, Ref: c.ID})
+		d.rule(EventHoldPlace, &HoldData{Hold: CriticalConcern, Ref: c.ID})
 	}
 	return nil
 }
 
 func (d *decision) decideWalkoff() *refusal {
 	r := readWith(d.cmd.With, "people", "reason", "safety")
-	p := walkoffData{People: r.list("people", true, true), Reason: r.text("reason"), Safety: r.boolean("safety", true)}
+	p := WalkoffData{People: r.list("people", true, true), Reason: r.text("reason"), Safety: r.boolean("safety", true)}
 	for _, id := range p.People {
 		if r.bad == nil && d.s.people[id] == nil {
 			r.fail("people", "names %s, who was never added to the production", id)
@@ -191,7 +191,7 @@ func (d *decision) decideWalkoff() *refusal {
 			return ref
 		}
 	}
-	d.emit("crew.walkoff", &p)
+	d.emit(CrewWalkoff, &p)
 	if p.Safety {
 		d.raise(Walkoff, strings.Join(p.People, ","), "", d.now.Add(flagLifetime), fmt.Sprintf("%s left citing safety: %s", strings.Join(p.People, ", "), p.Reason))
 	}
@@ -199,7 +199,7 @@ func (d *decision) decideWalkoff() *refusal {
 }
 
 func (s *State) applyConcernFile(e Event) (any, error) {
-	p, err := decode[concernData](e)
+	p, err := decode[ConcernData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *State) applyConcernFile(e Event) (any, error) {
 }
 
 func (s *State) applyConcernAct(e Event) (any, error) {
-	p, err := decode[concernActData](e)
+	p, err := decode[ConcernActData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -229,13 +229,13 @@ func (s *State) applyConcernAct(e Event) (any, error) {
 	}
 	c.entries = noteEntry(c.entries, e)
 	switch e.Type {
-	case "concern.ack":
+	case ConcernAck:
 		c.Acked = true
-	case "concern.resolve", "concern.dismiss":
-		c.Status = map[string]string{"concern.resolve": "resolved", "concern.dismiss": "dismissed"}[e.Type]
+	case ConcernResolve, ConcernDismiss:
+		c.Status = map[string]string{ConcernResolve: "resolved", ConcernDismiss: "dismissed"}[e.Type]
 		delete(s.open, c.ID)
 		s.openIDs = removeID(s.openIDs, c.ID)
-	case "concern.reopen":
+	case ConcernReopen:
 		c.Since, c.Level, c.Acked, c.Status, c.Reopened = e.Time, 0, false, "open", true
 		s.open[c.ID] = c
 		s.openIDs = insertID(s.openIDs, c.ID)
@@ -244,7 +244,7 @@ func (s *State) applyConcernAct(e Event) (any, error) {
 }
 
 func (s *State) applyEscalation(e Event) (any, error) {
-	p, err := decode[escalationData](e)
+	p, err := decode[EscalationData](e)
 	if err != nil {
 		return nil, err
 	}

@@ -169,7 +169,7 @@ func TestLevelOneRecipients(t *testing.T) {
 		{"anonymous reporter: the safety officer alone", anon, []string{"sol"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got escalationData
+			var got EscalationData
 			for _, e := range tc.evs {
 				if e.Type == EventEscalation {
 					if err := json.Unmarshal(e.Data, &got); err != nil {

@@ -10,7 +10,7 @@ import (
 
 func (d *decision) decideRegister() *refusal {
 	r := readWith(d.cmd.With, "id", "serial", "type", "capability", "make", "model")
-	p := registerData{
+	p := RegisterData{
 		ID:         r.id("id", true, false),
 		Serial:     r.text("serial"),
 		Type:       r.enum("type", true, firearmTypes...),
@@ -27,14 +27,14 @@ func (d *decision) decideRegister() *refusal {
 	if ref := d.armorer(); ref != nil {
 		return ref
 	}
-	d.emit("firearm.register", &p)
+	d.emit(FirearmRegister, &p)
 	return nil
 }
 
 func (d *decision) decideInspect() *refusal {
 	r := readWith(d.cmd.With, "firearm", "load", "lot", "rounds")
 	f := d.knownFirearm(r, "firearm")
-	p := inspectData{Load: r.enum("load", true, loads...)}
+	p := InspectData{Load: r.enum("load", true, loads...)}
 	var l *lot
 	if p.Load == "empty" {
 		if r.raw("lot") != nil {
@@ -66,10 +66,10 @@ func (d *decision) decideInspect() *refusal {
 			return refuse(KnownSupplier, "lot %s has no recorded supplier and receipt; the armorer must record its provenance (ammo.provenance) before loading from it", l.ID)
 		}
 	}
-	d.emit("firearm.inspect", &p)
+	d.emit(FirearmInspect, &p)
 	// The armorer's inspection lifts a secure-at-break hold on the firearm.
 	for _, h := range f.Holds {
-		d.rule(EventHoldLift, &holdData{Hold: h.ID, Ref: h.Ref, Firearm: f.ID, By: d.cmd.Do})
+		d.rule(EventHoldLift, &HoldData{Hold: h.ID, Ref: h.Ref, Firearm: f.ID, By: d.cmd.Do})
 	}
 	d.lift(SecureAtBreak, f.ID, nil)
 	return nil
@@ -114,14 +114,14 @@ func (d *decision) decideHandoff() *refusal {
 	if ref := d.mayReceive(f, d.s.people[to]); ref != nil {
 		return ref
 	}
-	d.emit("firearm.handoff", &handoffData{Firearm: f.ID, To: to})
+	d.emit(FirearmHandoff, &HandoffData{Firearm: f.ID, To: to})
 	return nil
 }
 
 func (d *decision) decideAccept() *refusal {
 	r := readWith(d.cmd.With, "firearm", "load_seen", "rounds")
 	f := d.knownFirearm(r, "firearm")
-	p := acceptData{LoadSeen: r.enum("load_seen", true, loads...)}
+	p := AcceptData{LoadSeen: r.enum("load_seen", true, loads...)}
 	p.Rounds = r.integer("rounds", p.LoadSeen != "empty", 0, maxRounds, 0)
 	if r.bad != nil {
 		return r.bad
@@ -144,8 +144,8 @@ func (d *decision) decideAccept() *refusal {
 		return ref
 	}
 	if p.LoadSeen != f.Load || p.Rounds != f.Rounds {
-		d.rule(EventHandoffCancel, &cancelData{Firearm: f.ID, To: me.ID, Rule: ShowAndConfirm})
-		id := d.openIncident(IncidentLoadMismatch, ShowAndConfirm, incidentData{Firearm: f.ID,
+		d.rule(EventHandoffCancel, &CancelData{Firearm: f.ID, To: me.ID, Rule: ShowAndConfirm})
+		id := d.openIncident(IncidentLoadMismatch, ShowAndConfirm, IncidentData{Firearm: f.ID,
 			Text: fmt.Sprintf("%s declared %s; the armorer recorded %s", me.ID, loadWords(p.LoadSeen, p.Rounds), loadWords(f.Load, f.Rounds))})
 		ref := refuse(ShowAndConfirm, "%s declared %s but the armorer recorded %s: the hand-over is cancelled and incident %s is open; %s stays with %s, to be inspected again",
 			me.ID, loadWords(p.LoadSeen, p.Rounds), loadWords(f.Load, f.Rounds), id, f.ID, holderWords(f.Holder))
@@ -155,7 +155,7 @@ func (d *decision) decideAccept() *refusal {
 	if ref := d.mayReceive(f, me); ref != nil {
 		return ref
 	}
-	d.emit("firearm.accept", &p)
+	d.emit(FirearmAccept, &p)
 	return nil
 }
 
@@ -182,8 +182,8 @@ func (d *decision) decideFirearmRefuse() *refusal {
 			break
 		}
 	}
-	d.emit("firearm.refuse", &firearmRefuseData{Firearm: f.ID, Reason: reason, Concern: id})
-	d.fileConcern(&concernData{ID: id, Category: "firearms", Severity: "high", Text: reason, Firearm: f.ID}, me)
+	d.emit(FirearmRefuse, &FirearmRefuseData{Firearm: f.ID, Reason: reason, Concern: id})
+	d.fileConcern(&ConcernData{ID: id, Category: "firearms", Severity: "high", Text: reason, Firearm: f.ID}, me)
 	return nil
 }
 
@@ -199,14 +199,14 @@ func (d *decision) decideReturn() *refusal {
 	if ref := d.armorer(); ref != nil {
 		return ref
 	}
-	d.emit("firearm.return", &returnData{Firearm: f.ID, From: f.Holder})
+	d.emit(FirearmReturn, &ReturnData{Firearm: f.ID, From: f.Holder})
 	return nil
 }
 
 func (d *decision) decideDischarge() *refusal {
 	r := readWith(d.cmd.With, "firearm", "planned", "injuries")
 	f := d.knownFirearm(r, "firearm")
-	p := dischargeData{Planned: r.boolean("planned", true), Injuries: r.integer("injuries", false, 0, maxPeople, 0)}
+	p := DischargeData{Planned: r.boolean("planned", true), Injuries: r.integer("injuries", false, 0, maxPeople, 0)}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -214,13 +214,13 @@ func (d *decision) decideDischarge() *refusal {
 	if _, ref := d.member(); ref != nil {
 		return ref
 	}
-	d.emit("firearm.discharge", &p)
+	d.emit(FirearmDischarge, &p)
 	if !p.Planned {
-		id := d.openIncident(IncidentUnplannedDischarge, DischargeStopsWork, incidentData{Firearm: f.ID})
-		d.rule(EventHoldPlace, &holdData{Hold: DischargeStopsWork, Ref: id})
+		id := d.openIncident(IncidentUnplannedDischarge, DischargeStopsWork, IncidentData{Firearm: f.ID})
+		d.rule(EventHoldPlace, &HoldData{Hold: DischargeStopsWork, Ref: id})
 	}
 	if p.Injuries > 0 {
-		d.openIncident(IncidentInjury, DischargeStopsWork, incidentData{Firearm: f.ID, Text: fmt.Sprintf("%d injured", p.Injuries)})
+		d.openIncident(IncidentInjury, DischargeStopsWork, IncidentData{Firearm: f.ID, Text: fmt.Sprintf("%d injured", p.Injuries)})
 	}
 	return nil
 }

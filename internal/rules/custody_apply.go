@@ -3,7 +3,7 @@ package rules
 import "fmt"
 
 func (s *State) applyRegister(e Event) (any, error) {
-	p, err := decode[registerData](e)
+	p, err := decode[RegisterData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -14,7 +14,7 @@ func (s *State) applyRegister(e Event) (any, error) {
 }
 
 func (s *State) applyInspect(e Event) (any, error) {
-	p, err := decode[inspectData](e)
+	p, err := decode[InspectData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -37,32 +37,32 @@ func (s *State) applyCustody(e Event) (any, error) {
 	var id string
 	var p any
 	switch e.Type {
-	case "firearm.handoff":
-		v, err := decode[handoffData](e)
+	case FirearmHandoff:
+		v, err := decode[HandoffData](e)
 		if err != nil {
 			return nil, err
 		}
 		id, p = v.Firearm, v
-	case "firearm.accept":
-		v, err := decode[acceptData](e)
+	case FirearmAccept:
+		v, err := decode[AcceptData](e)
 		if err != nil {
 			return nil, err
 		}
 		id, p = v.Firearm, v
-	case "firearm.refuse":
-		v, err := decode[firearmRefuseData](e)
+	case FirearmRefuse:
+		v, err := decode[FirearmRefuseData](e)
 		if err != nil {
 			return nil, err
 		}
 		id, p = v.Firearm, v
-	case "firearm.return":
-		v, err := decode[returnData](e)
+	case FirearmReturn:
+		v, err := decode[ReturnData](e)
 		if err != nil {
 			return nil, err
 		}
 		id, p = v.Firearm, v
 	case EventHandoffCancel:
-		v, err := decode[cancelData](e)
+		v, err := decode[CancelData](e)
 		if err != nil {
 			return nil, err
 		}
@@ -73,21 +73,21 @@ func (s *State) applyCustody(e Event) (any, error) {
 		return nil, fmt.Errorf("unknown firearm %q", id)
 	}
 	switch v := p.(type) {
-	case *handoffData:
+	case *HandoffData:
 		f.PendingTo = v.To
-	case *acceptData:
+	case *AcceptData:
 		f.Holder, f.PendingTo = e.Actor, ""
 		f.freshCheck = false
 		if !s.isArmorer(e.Actor) {
 			f.heldSince = true
 		}
-	case *firearmRefuseData:
+	case *FirearmRefuseData:
 		f.PendingTo = ""
 		s.refusals++
-	case *returnData:
+	case *ReturnData:
 		f.Holder, f.PendingTo = "", ""
 		f.freshCheck = false
-	case *cancelData:
+	case *CancelData:
 		f.PendingTo = ""
 	}
 	return p, nil

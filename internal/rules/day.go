@@ -9,7 +9,7 @@ import (
 
 func (d *decision) decideMeeting() *refusal {
 	r := readWith(d.cmd.With, "attendees", "topics")
-	p := meetingData{Attendees: r.list("attendees", true, true), Topics: r.list("topics", false, false)}
+	p := MeetingData{Attendees: r.list("attendees", true, true), Topics: r.list("topics", false, false)}
 	for _, id := range p.Attendees {
 		if r.bad == nil && d.s.people[id] == nil {
 			r.fail("attendees", "names %s, who was never added to the production", id)
@@ -18,7 +18,7 @@ func (d *decision) decideMeeting() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad", "armorer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	for _, id := range p.Attendees {
@@ -26,13 +26,13 @@ func (d *decision) decideMeeting() *refusal {
 			return ref
 		}
 	}
-	d.emit("safety_meeting.hold", &p)
+	d.emit(SafetyMeetingHold, &p)
 	return nil
 }
 
 func (d *decision) decideScenePlan() *refusal {
 	r := readWith(d.cmd.With, "scene", "firearms", "toward", "protections", "distance_ft")
-	p := sceneData{
+	p := SceneData{
 		Scene:       r.id("scene", true, true),
 		Firearms:    r.list("firearms", true, true),
 		Toward:      r.enum("toward", true, towards...),
@@ -52,19 +52,19 @@ func (d *decision) decideScenePlan() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := lineOfFire(p, capable); ref != nil {
 		return ref
 	}
-	d.emit("scene.plan", &p)
+	d.emit(ScenePlan, &p)
 	return nil
 }
 
 // lineOfFire checks the protections of a plan that points firearms capable of firing
 // toward the camera or a person.
-func lineOfFire(p sceneData, capable []*firearm) *refusal {
+func lineOfFire(p SceneData, capable []*firearm) *refusal {
 	if p.Toward == "none" || len(capable) == 0 {
 		return nil
 	}
@@ -86,14 +86,14 @@ func lineOfFire(p sceneData, capable []*firearm) *refusal {
 
 func (d *decision) decideCall() *refusal {
 	r := readWith(d.cmd.With, "call", "firearm", "scene")
-	p := callData{Call: r.enum("call", true, "hot", "cold")}
+	p := CallData{Call: r.enum("call", true, "hot", "cold")}
 	f := d.knownFirearm(r, "firearm")
 	p.Scene = r.id("scene", true, true)
 	if r.bad != nil {
 		return r.bad
 	}
 	p.Firearm = f.ID
-	if _, ref := d.permit("first_ad", "armorer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if p.Call == "hot" {
@@ -106,7 +106,7 @@ func (d *decision) decideCall() *refusal {
 	} else if ref := d.coldCallVerified(f); ref != nil {
 		return ref
 	}
-	d.emit("set.call", &p)
+	d.emit(SetCall, &p)
 	return nil
 }
 
@@ -128,22 +128,22 @@ func (d *decision) coldCallVerified(f *firearm) *refusal {
 
 func (d *decision) decideBreak() *refusal {
 	r := readWith(d.cmd.With, "kind")
-	p := breakData{Kind: r.enum("kind", true, "meal", "wrap")}
+	p := BreakData{Kind: r.enum("kind", true, "meal", "wrap")}
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("first_ad"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
-	d.emit("break.start", &p)
+	d.emit(BreakStart, &p)
 	for _, f := range d.s.guns {
 		if f.Holder == "" {
 			continue
 		}
 		msg := fmt.Sprintf("%s was with %s, not in the armory, when the %s started", f.ID, f.Holder, p.Kind)
-		id := d.openIncident(IncidentUnsecuredFirearm, SecureAtBreak, incidentData{Firearm: f.ID, Text: msg})
+		id := d.openIncident(IncidentUnsecuredFirearm, SecureAtBreak, IncidentData{Firearm: f.ID, Text: msg})
 		d.raise(SecureAtBreak, f.ID, id, noExpiry, msg)
-		d.rule(EventHoldPlace, &holdData{Hold: SecureAtBreak, Ref: id, Firearm: f.ID})
+		d.rule(EventHoldPlace, &HoldData{Hold: SecureAtBreak, Ref: id, Firearm: f.ID})
 	}
 	if p.Kind == "wrap" {
 		today := d.s.dayOf(d.now)
@@ -157,7 +157,7 @@ func (d *decision) decideBreak() *refusal {
 }
 
 func (s *State) applyScenePlan(e Event) (any, error) {
-	p, err := decode[sceneData](e)
+	p, err := decode[SceneData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (s *State) applyScenePlan(e Event) (any, error) {
 }
 
 func (s *State) applyMeeting(e Event) (any, error) {
-	p, err := decode[meetingData](e)
+	p, err := decode[MeetingData](e)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (s *State) Tick(now time.Time) []Event {
 	for _, dl := range due {
 		if dl.flag != nil {
 			f := dl.flag
-			emit(EventFlagExpire, dl.at, &flagLiftData{Flag: f.N, Rule: f.Rule, Subject: f.Subject, FirearmFlag: f.FirearmFlag, By: "expired"})
+			emit(EventFlagExpire, dl.at, &FlagLiftData{Flag: f.N, Rule: f.Rule, Subject: f.Subject, FirearmFlag: f.FirearmFlag, By: "expired"})
 			continue
 		}
 		var reporter *person
@@ -89,7 +89,7 @@ func (s *State) Tick(now time.Time) []Event {
 		}
 		emit(EventEscalation, dl.at, s.recipients(dl.concern.ID, dl.level, reporter))
 		if u := r.unseen(); len(u) > 0 {
-			emit(EventHoldPlace, dl.at, &holdData{Hold: RiskRedHold, Reasons: u})
+			emit(EventHoldPlace, dl.at, &HoldData{Hold: RiskRedHold, Reasons: u})
 		}
 	}
 	return evs

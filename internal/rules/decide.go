@@ -23,42 +23,42 @@ type decision struct {
 var noExpiry time.Time
 
 var actions = map[string]func(*decision) *refusal{
-	"production.create":    (*decision).decideCreate,
-	"person.add":           (*decision).decidePersonAdd,
-	"person.roles":         (*decision).decidePersonRoles,
-	"certification.record": (*decision).decideCertification,
-	"training.record":      (*decision).decideTrainingRecord,
-	"training.request":     (*decision).decideTrainingRequest,
-	"training.deny":        (*decision).decideTrainingDeny,
-	"training.grant":       (*decision).decideTrainingGrant,
-	"firearm.register":     (*decision).decideRegister,
-	"ammo.receive":         (*decision).decideReceive,
-	"ammo.verify":          (*decision).decideVerify,
-	"ammo.provenance":      (*decision).decideProvenance,
-	"ammo.expend":          (*decision).decideExpend,
-	"ammo.dispose":         (*decision).decideDispose,
-	"ammo.reconcile":       (*decision).decideReconcile,
-	"firearm.inspect":      (*decision).decideInspect,
-	"firearm.handoff":      (*decision).decideHandoff,
-	"firearm.accept":       (*decision).decideAccept,
-	"firearm.refuse":       (*decision).decideFirearmRefuse,
-	"firearm.return":       (*decision).decideReturn,
-	"firearm.discharge":    (*decision).decideDischarge,
-	"round.found":          (*decision).decideRoundFound,
-	"scene.plan":           (*decision).decideScenePlan,
-	"set.call":             (*decision).decideCall,
-	"safety_meeting.hold":  (*decision).decideMeeting,
-	"break.start":          (*decision).decideBreak,
-	"concern.file":         (*decision).decideConcernFile,
-	"concern.ack":          (*decision).decideConcernAck,
-	"concern.resolve":      (*decision).decideConcernResolve,
-	"concern.dismiss":      (*decision).decideConcernDismiss,
-	"concern.reopen":       (*decision).decideConcernReopen,
-	"crew.walkoff":         (*decision).decideWalkoff,
-	"incident.report":      (*decision).decideIncidentReport,
-	"incident.close":       (*decision).decideIncidentClose,
-	"hold.clear":           (*decision).decideHoldClear,
-	"hold.override":        (*decision).decideHoldOverride,
+	ProductionCreate:    (*decision).decideCreate,
+	PersonAdd:           (*decision).decidePersonAdd,
+	PersonRoles:         (*decision).decidePersonRoles,
+	CertificationRecord: (*decision).decideCertification,
+	TrainingRecord:      (*decision).decideTrainingRecord,
+	TrainingRequest:     (*decision).decideTrainingRequest,
+	TrainingDeny:        (*decision).decideTrainingDeny,
+	TrainingGrant:       (*decision).decideTrainingGrant,
+	FirearmRegister:     (*decision).decideRegister,
+	AmmoReceive:         (*decision).decideReceive,
+	AmmoVerify:          (*decision).decideVerify,
+	AmmoProvenance:      (*decision).decideProvenance,
+	AmmoExpend:          (*decision).decideExpend,
+	AmmoDispose:         (*decision).decideDispose,
+	AmmoReconcile:       (*decision).decideReconcile,
+	FirearmInspect:      (*decision).decideInspect,
+	FirearmHandoff:      (*decision).decideHandoff,
+	FirearmAccept:       (*decision).decideAccept,
+	FirearmRefuse:       (*decision).decideFirearmRefuse,
+	FirearmReturn:       (*decision).decideReturn,
+	FirearmDischarge:    (*decision).decideDischarge,
+	RoundFound:          (*decision).decideRoundFound,
+	ScenePlan:           (*decision).decideScenePlan,
+	SetCall:             (*decision).decideCall,
+	SafetyMeetingHold:   (*decision).decideMeeting,
+	BreakStart:          (*decision).decideBreak,
+	ConcernFile:         (*decision).decideConcernFile,
+	ConcernAck:          (*decision).decideConcernAck,
+	ConcernResolve:      (*decision).decideConcernResolve,
+	ConcernDismiss:      (*decision).decideConcernDismiss,
+	ConcernReopen:       (*decision).decideConcernReopen,
+	CrewWalkoff:         (*decision).decideWalkoff,
+	IncidentReport:      (*decision).decideIncidentReport,
+	IncidentClose:       (*decision).decideIncidentClose,
+	HoldClear:           (*decision).decideHoldClear,
+	HoldOverride:        (*decision).decideHoldOverride,
 }
 
 // Actions lists the names of every action, for callers that document or route them.
@@ -95,7 +95,7 @@ func (d *decision) run() *refusal {
 	if !ok {
 		return invalid("do", "%q is not an action (see the actions of SCENARIOS.md)", d.cmd.Do)
 	}
-	if !d.s.created && d.cmd.Do != "production.create" {
+	if !d.s.created && d.cmd.Do != ProductionCreate {
 		return invalid("do", "the production does not exist yet: production.create comes first")
 	}
 	return h(d)
@@ -124,12 +124,12 @@ func (d *decision) settle() {
 		r.apply(ev.Type, d.pays[i])
 	}
 	if u := r.unseen(); len(u) > 0 {
-		d.rule(EventHoldPlace, &holdData{Hold: RiskRedHold, Reasons: u})
+		d.rule(EventHoldPlace, &HoldData{Hold: RiskRedHold, Reasons: u})
 	}
 }
 
 func (d *decision) refused(ref *refusal) Event {
-	p := refusedData{Do: d.cmd.Do, Rule: ref.Rule, Message: ref.Message, Field: ref.Field}
+	p := RefusedData{Do: d.cmd.Do, Rule: ref.Rule, Message: ref.Message, Field: ref.Field}
 	if len(d.cmd.With) > 0 {
 		if json.Valid(d.cmd.With) {
 			p.With = d.cmd.With
@@ -153,7 +153,7 @@ func (d *decision) raise(rule, subject, ref string, expires time.Time, msg strin
 
 func (d *decision) raiseFlag(rule, subject, ref string, firearmFlag bool, expires time.Time, msg string) {
 	d.nextFlag++
-	p := &flagData{Flag: d.nextFlag, Rule: rule, Subject: subject, Ref: ref, FirearmFlag: firearmFlag, Message: msg}
+	p := &FlagData{Flag: d.nextFlag, Rule: rule, Subject: subject, Ref: ref, FirearmFlag: firearmFlag, Message: msg}
 	if !expires.IsZero() {
 		t := expires.UTC()
 		p.Expires = &t
@@ -166,13 +166,13 @@ func (d *decision) lift(rule, subject string, keep func(*flag) bool) {
 	for _, n := range sortedKeys(d.s.bySubject[rule+"/"+subject]) {
 		f := d.s.flags[n]
 		if keep == nil || keep(f) {
-			d.rule(EventFlagLift, &flagLiftData{Flag: n, Rule: rule, Subject: subject, FirearmFlag: f.FirearmFlag, By: d.cmd.Do})
+			d.rule(EventFlagLift, &FlagLiftData{Flag: n, Rule: rule, Subject: subject, FirearmFlag: f.FirearmFlag, By: d.cmd.Do})
 		}
 	}
 }
 
 // openIncident opens an incident of a rule's kind with the id <kind>-<n>.
-func (d *decision) openIncident(kind, rule string, p incidentData) string {
+func (d *decision) openIncident(kind, rule string, p IncidentData) string {
 	n := d.s.kindCount[kind] + d.opened[kind]
 	for {
 		n++

@@ -13,8 +13,8 @@ func (d *decision) escalate(concern string, level int, reporter *person) {
 
 // recipients names who an escalation reaches (concern-sla): by role, and the people of
 // the production holding those roles now. reporter is nil for an anonymous concern.
-func (s *State) recipients(concern string, level int, reporter *person) *escalationData {
-	e := &escalationData{Concern: concern, Level: level, People: []string{}}
+func (s *State) recipients(concern string, level int, reporter *person) *EscalationData {
+	e := &EscalationData{Concern: concern, Level: level, People: []string{}}
 	withRole := func(role string) {
 		for _, id := range sortedKeys(s.people) {
 			if s.people[id].Roles[role] && !contains(e.People, id) {

@@ -26,8 +26,8 @@ const (
 	EventHandoffCancel = "handoff.cancel"
 )
 
-// refusedData is the payload of a "refused" event.
-type refusedData struct {
+// RefusedData is the payload of a "refused" event.
+type RefusedData struct {
 	Do      string `json:"do"`
 	With    any    `json:"with,omitempty"`
 	Rule    string `json:"rule"`
@@ -35,7 +35,7 @@ type refusedData struct {
 	Field   string `json:"field,omitempty"`
 }
 
-type flagData struct {
+type FlagData struct {
 	Flag        int        `json:"flag"`
 	Rule        string     `json:"rule"`
 	Subject     string     `json:"subject"`
@@ -45,7 +45,7 @@ type flagData struct {
 	Message     string     `json:"message,omitempty"`
 }
 
-type flagLiftData struct {
+type FlagLiftData struct {
 	Flag        int    `json:"flag"`
 	Rule        string `json:"rule"`
 	Subject     string `json:"subject"`
@@ -53,7 +53,7 @@ type flagLiftData struct {
 	By          string `json:"by,omitempty"` // the action or "expired"
 }
 
-type incidentData struct {
+type IncidentData struct {
 	ID      string `json:"id"`
 	Kind    string `json:"kind"`
 	Serious bool   `json:"serious"`
@@ -63,7 +63,7 @@ type incidentData struct {
 	Text    string `json:"text,omitempty"`
 }
 
-type holdData struct {
+type HoldData struct {
 	Hold    string   `json:"hold"`
 	Ref     string   `json:"ref,omitempty"`
 	Firearm string   `json:"firearm,omitempty"`
@@ -71,14 +71,14 @@ type holdData struct {
 	By      string   `json:"by,omitempty"`      // hold.lift: the action that lifted it
 }
 
-type escalationData struct {
+type EscalationData struct {
 	Concern string   `json:"concern"`
 	Level   int      `json:"level"`
 	Roles   []string `json:"roles"`
 	People  []string `json:"people"`
 }
 
-type cancelData struct {
+type CancelData struct {
 	Firearm string `json:"firearm"`
 	To      string `json:"to"`
 	Rule    string `json:"rule,omitempty"`
@@ -86,25 +86,25 @@ type cancelData struct {
 
 // Payloads of the actions, as recorded.
 
-type productionData struct {
+type ProductionData struct {
 	ID       string     `json:"id"`
 	Name     string     `json:"name"`
 	Timezone string     `json:"timezone"`
-	Config   configData `json:"config"`
+	Config   ConfigData `json:"config"`
 }
 
-type configData struct {
-	InspectWindow   string        `json:"inspect_window"`
-	ArmorerDualRole string        `json:"armorer_dual_role"`
-	TrainingHours   trainingHours `json:"training_hours"`
+type ConfigData struct {
+	InspectWindow   string      `json:"inspect_window"`
+	ArmorerDualRole string      `json:"armorer_dual_role"`
+	TrainingHours   HoursConfig `json:"training_hours"`
 }
 
-type trainingHours struct {
+type HoursConfig struct {
 	Any       float64 `json:"any"`
 	BlankFire float64 `json:"blank_fire"`
 }
 
-type personData struct {
+type PersonData struct {
 	ID             string             `json:"id"`
 	Name           string             `json:"name"`
 	Roles          []string           `json:"roles"`
@@ -114,36 +114,36 @@ type personData struct {
 	Training       map[string]float64 `json:"training,omitempty"`
 }
 
-type rolesData struct {
+type RolesData struct {
 	Person string   `json:"person"`
 	Roles  []string `json:"roles"`
 }
 
-type certData struct {
+type CertData struct {
 	Person string `json:"person"`
 	Kind   string `json:"kind"`
 	Until  string `json:"until"`
 }
 
-type trainingData struct {
+type TrainingData struct {
 	Person string  `json:"person"`
 	Type   string  `json:"type"`
 	Hours  float64 `json:"hours"`
 }
 
-type requestData struct {
+type RequestData struct {
 	ID    string  `json:"id"`
 	Type  string  `json:"type"`
 	Hours float64 `json:"hours"`
 	Note  string  `json:"note,omitempty"`
 }
 
-type decisionData struct {
+type DecisionData struct {
 	Request string `json:"request"`
 	Reason  string `json:"reason,omitempty"`
 }
 
-type registerData struct {
+type RegisterData struct {
 	ID         string `json:"id"`
 	Serial     string `json:"serial"`
 	Type       string `json:"type"`
@@ -152,7 +152,7 @@ type registerData struct {
 	Model      string `json:"model,omitempty"`
 }
 
-type receiveData struct {
+type ReceiveData struct {
 	Lot      string `json:"lot"`
 	Kind     string `json:"kind"`
 	Caliber  string `json:"caliber"`
@@ -161,71 +161,71 @@ type receiveData struct {
 	Receipt  string `json:"receipt,omitempty"`
 }
 
-type verifyData struct {
+type VerifyData struct {
 	Lot    string `json:"lot"`
 	Method string `json:"method"`
 	Count  int    `json:"count"`
 }
 
-type provenanceData struct {
+type ProvenanceData struct {
 	Lot      string `json:"lot"`
 	Supplier string `json:"supplier"`
 	Receipt  string `json:"receipt"`
 }
 
-type roundsData struct {
+type RoundsData struct {
 	Lot   string `json:"lot"`
 	Count int    `json:"count"`
 }
 
-type reconcileData struct {
+type ReconcileData struct {
 	Lot      string `json:"lot"`
 	Counted  int    `json:"counted"`
 	Expected int    `json:"expected"`
 }
 
-type inspectData struct {
+type InspectData struct {
 	Firearm string `json:"firearm"`
 	Load    string `json:"load"`
 	Lot     string `json:"lot,omitempty"`
 	Rounds  int    `json:"rounds,omitempty"`
 }
 
-type handoffData struct {
+type HandoffData struct {
 	Firearm string `json:"firearm"`
 	To      string `json:"to"`
 }
 
-type acceptData struct {
+type AcceptData struct {
 	Firearm  string `json:"firearm"`
 	LoadSeen string `json:"load_seen"`
 	Rounds   int    `json:"rounds"`
 }
 
-type firearmRefuseData struct {
+type FirearmRefuseData struct {
 	Firearm string `json:"firearm"`
 	Reason  string `json:"reason"`
 	Concern string `json:"concern"`
 }
 
-type returnData struct {
+type ReturnData struct {
 	Firearm string `json:"firearm"`
 	From    string `json:"from"`
 }
 
-type dischargeData struct {
+type DischargeData struct {
 	Firearm  string `json:"firearm"`
 	Planned  bool   `json:"planned"`
 	Injuries int    `json:"injuries"`
 }
 
-type roundFoundData struct {
+type RoundFoundData struct {
 	Kind  string `json:"kind"`
 	Where string `json:"where"`
 	Lot   string `json:"lot,omitempty"`
 }
 
-type sceneData struct {
+type SceneData struct {
 	Scene       string   `json:"scene"`
 	Firearms    []string `json:"firearms"`
 	Toward      string   `json:"toward"`
@@ -233,22 +233,22 @@ type sceneData struct {
 	DistanceFt  float64  `json:"distance_ft,omitempty"`
 }
 
-type callData struct {
+type CallData struct {
 	Call    string `json:"call"`
 	Firearm string `json:"firearm"`
 	Scene   string `json:"scene"`
 }
 
-type meetingData struct {
+type MeetingData struct {
 	Attendees []string `json:"attendees"`
 	Topics    []string `json:"topics"`
 }
 
-type breakData struct {
+type BreakData struct {
 	Kind string `json:"kind"`
 }
 
-type concernData struct {
+type ConcernData struct {
 	ID       string `json:"id"`
 	Category string `json:"category"`
 	Severity string `json:"severity"`
@@ -260,32 +260,32 @@ type concernData struct {
 	Firearm       string `json:"firearm,omitempty"` // a concern filed by firearm.refuse
 }
 
-type concernActData struct {
+type ConcernActData struct {
 	Concern string `json:"concern"`
 	Note    string `json:"note,omitempty"`
 	Action  string `json:"action,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 }
 
-type walkoffData struct {
+type WalkoffData struct {
 	People []string `json:"people"`
 	Reason string   `json:"reason"`
 	Safety bool     `json:"safety"`
 }
 
-type reportData struct {
+type ReportData struct {
 	ID      string `json:"id"`
 	Kind    string `json:"kind"`
 	Text    string `json:"text"`
 	Serious bool   `json:"serious"`
 }
 
-type closeData struct {
+type CloseData struct {
 	Incident string `json:"incident"`
 	Findings string `json:"findings"`
 	Actions  string `json:"actions"`
 }
 
-type holdActionData struct {
+type HoldActionData struct {
 	Reason string `json:"reason,omitempty"`
 }

@@ -3,7 +3,7 @@ package rules
 // decodeField methods of the payloads folded most often (see jsonscan.go). Each reads
 // the fields Apply folds and skips the rest (messages, notes, texts).
 
-func (p *inspectData) decodeField(key string, val []byte) (err error) {
+func (p *InspectData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -17,7 +17,7 @@ func (p *inspectData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *handoffData) decodeField(key string, val []byte) (err error) {
+func (p *HandoffData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -27,7 +27,7 @@ func (p *handoffData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *acceptData) decodeField(key string, val []byte) (err error) {
+func (p *AcceptData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -39,7 +39,7 @@ func (p *acceptData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *returnData) decodeField(key string, val []byte) (err error) {
+func (p *ReturnData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -49,7 +49,7 @@ func (p *returnData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *firearmRefuseData) decodeField(key string, val []byte) (err error) {
+func (p *FirearmRefuseData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -61,7 +61,7 @@ func (p *firearmRefuseData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *cancelData) decodeField(key string, val []byte) (err error) {
+func (p *CancelData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "firearm":
 		p.Firearm, err = jsonString(val)
@@ -73,7 +73,7 @@ func (p *cancelData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *flagData) decodeField(key string, val []byte) (err error) {
+func (p *FlagData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "flag":
 		p.Flag, err = jsonInt(val)
@@ -93,7 +93,7 @@ func (p *flagData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *flagLiftData) decodeField(key string, val []byte) (err error) {
+func (p *FlagLiftData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "flag":
 		p.Flag, err = jsonInt(val)
@@ -109,7 +109,7 @@ func (p *flagLiftData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *holdData) decodeField(key string, val []byte) (err error) {
+func (p *HoldData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "hold":
 		p.Hold, err = jsonString(val)
@@ -125,7 +125,7 @@ func (p *holdData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *escalationData) decodeField(key string, val []byte) (err error) {
+func (p *EscalationData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "concern":
 		p.Concern, err = jsonString(val)
@@ -135,7 +135,7 @@ func (p *escalationData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *incidentData) decodeField(key string, val []byte) (err error) {
+func (p *IncidentData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "id":
 		p.ID, err = jsonString(val)
@@ -153,7 +153,7 @@ func (p *incidentData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *concernData) decodeField(key string, val []byte) (err error) {
+func (p *ConcernData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "id":
 		p.ID, err = jsonString(val)
@@ -171,7 +171,7 @@ func (p *concernData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *concernActData) decodeField(key string, val []byte) (err error) {
+func (p *ConcernActData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "concern":
 		p.Concern, err = jsonString(val)
@@ -179,7 +179,7 @@ func (p *concernActData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *roundsData) decodeField(key string, val []byte) (err error) {
+func (p *RoundsData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "lot":
 		p.Lot, err = jsonString(val)
@@ -189,7 +189,7 @@ func (p *roundsData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *reconcileData) decodeField(key string, val []byte) (err error) {
+func (p *ReconcileData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "lot":
 		p.Lot, err = jsonString(val)
@@ -201,7 +201,7 @@ func (p *reconcileData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *verifyData) decodeField(key string, val []byte) (err error) {
+func (p *VerifyData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "lot":
 		p.Lot, err = jsonString(val)
@@ -213,7 +213,7 @@ func (p *verifyData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *receiveData) decodeField(key string, val []byte) (err error) {
+func (p *ReceiveData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "lot":
 		p.Lot, err = jsonString(val)
@@ -231,7 +231,7 @@ func (p *receiveData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *meetingData) decodeField(key string, val []byte) (err error) {
+func (p *MeetingData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "attendees":
 		p.Attendees, err = jsonStrings(val)
@@ -239,7 +239,7 @@ func (p *meetingData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *reportData) decodeField(key string, val []byte) (err error) {
+func (p *ReportData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "id":
 		p.ID, err = jsonString(val)
@@ -251,7 +251,7 @@ func (p *reportData) decodeField(key string, val []byte) (err error) {
 	return err
 }
 
-func (p *closeData) decodeField(key string, val []byte) (err error) {
+func (p *CloseData) decodeField(key string, val []byte) (err error) {
 	switch key {
 	case "incident":
 		p.Incident, err = jsonString(val)

@@ -55,34 +55,34 @@ func (d *decision) decideHoldClear() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if d.s.risk.red() {
 		return refuse(RiskRedHold, "the risk level is red (%s); the hold can be cleared only once it is no longer red", strings.Join(d.s.Risk().Reasons, "; "))
 	}
-	d.emit("hold.clear", &holdActionData{})
+	d.emit(HoldClear, &HoldActionData{})
 	if d.s.risk.placed {
-		d.rule(EventHoldLift, &holdData{Hold: RiskRedHold, By: d.cmd.Do})
+		d.rule(EventHoldLift, &HoldData{Hold: RiskRedHold, By: d.cmd.Do})
 	}
 	return nil
 }
 
 func (d *decision) decideHoldOverride() *refusal {
 	r := readWith(d.cmd.With, "reason")
-	p := holdActionData{Reason: r.text("reason")}
+	p := HoldActionData{Reason: r.text("reason")}
 	if r.bad != nil {
 		return r.bad
 	}
-	me, ref := d.permit("producer")
+	me, ref := d.permitted()
 	if ref != nil {
 		return ref
 	}
 	if !d.s.risk.placed {
 		return invalid("do", "risk-red-hold is not placed, so there is nothing to override (no-live-ammo, discharge-stops-work and critical-concern cannot be overridden)")
 	}
-	d.emit("hold.override", &p)
-	d.rule(EventHoldLift, &holdData{Hold: RiskRedHold, By: d.cmd.Do})
+	d.emit(HoldOverride, &p)
+	d.rule(EventHoldLift, &HoldData{Hold: RiskRedHold, By: d.cmd.Do})
 	d.raise(Override, me.ID, "", d.now.Add(flagLifetime), fmt.Sprintf("%s overrode risk-red-hold: %s", me.ID, p.Reason))
 	return nil
 }

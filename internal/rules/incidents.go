@@ -4,7 +4,7 @@ package rules
 
 func (d *decision) decideIncidentReport() *refusal {
 	r := readWith(d.cmd.With, "id", "kind", "text")
-	p := reportData{ID: r.id("id", true, false), Kind: r.enum("kind", true, reportKinds...), Text: r.text("text")}
+	p := ReportData{ID: r.id("id", true, false), Kind: r.enum("kind", true, reportKinds...), Text: r.text("text")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -15,7 +15,7 @@ func (d *decision) decideIncidentReport() *refusal {
 		return ref
 	}
 	p.Serious = Serious(p.Kind)
-	d.emit("incident.report", &p)
+	d.emit(IncidentReport, &p)
 	return nil
 }
 
@@ -30,19 +30,19 @@ func (d *decision) decideIncidentClose() *refusal {
 	case !in.Open:
 		r.fail("incident", "names incident %s, which is already closed", id)
 	}
-	p := closeData{Incident: id, Findings: r.text("findings"), Actions: r.text("actions")}
+	p := CloseData{Incident: id, Findings: r.text("findings"), Actions: r.text("actions")}
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
-	d.emit("incident.close", &p)
+	d.emit(IncidentClose, &p)
 	// Closing the incident lifts the holds it placed (no-live-ammo, discharge-stops-work)
 	// and the round-count flag of a missing-rounds incident.
 	for _, h := range d.s.holds {
 		if h.Ref == id {
-			d.rule(EventHoldLift, &holdData{Hold: h.ID, Ref: id, By: d.cmd.Do})
+			d.rule(EventHoldLift, &HoldData{Hold: h.ID, Ref: id, By: d.cmd.Do})
 		}
 	}
 	d.lift(RoundCount, id, nil)
@@ -50,7 +50,7 @@ func (d *decision) decideIncidentClose() *refusal {
 }
 
 func (s *State) applyIncidentReport(e Event) (any, error) {
-	p, err := decode[reportData](e)
+	p, err := decode[ReportData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *State) applyIncidentReport(e Event) (any, error) {
 }
 
 func (s *State) applyIncidentClose(e Event) (any, error) {
-	p, err := decode[closeData](e)
+	p, err := decode[CloseData](e)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import "fmt"
 
 func (d *decision) decidePersonAdd() *refusal {
 	r := readWith(d.cmd.With, "id", "name", "roles", "department", "department_head", "certified_until", "training")
-	p := personData{
+	p := PersonData{
 		ID:             r.id("id", true, false),
 		Name:           r.text("name"),
 		Roles:          r.list("roles", true, false, allRoles...),
@@ -25,7 +25,7 @@ func (d *decision) decidePersonAdd() *refusal {
 		return invalid("with.id", "%s is already on the production; change their roles with person.roles", p.ID)
 	}
 	if !d.system() {
-		if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+		if _, ref := d.permitted(); ref != nil {
 			return ref
 		}
 	}
@@ -33,7 +33,7 @@ func (d *decision) decidePersonAdd() *refusal {
 	if dual && d.s.prod.cfg.RefuseDualRole {
 		return refuse(ArmorerDualRole, "%s would be armorer and %s at once, which this production refuses; give the armorer no other role", p.ID, otherRoles(p.Roles))
 	}
-	d.emit("person.add", &p)
+	d.emit(PersonAdd, &p)
 	if dual {
 		d.raise(ArmorerDualRole, p.ID, "", noExpiry, fmt.Sprintf("%s is armorer and %s", p.ID, otherRoles(p.Roles)))
 	}
@@ -50,7 +50,7 @@ func (d *decision) decidePersonRoles() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", who); ref != nil {
@@ -60,7 +60,7 @@ func (d *decision) decidePersonRoles() *refusal {
 	if !was && now && d.s.prod.cfg.RefuseDualRole {
 		return refuse(ArmorerDualRole, "%s would be armorer and %s at once, which this production refuses; give the armorer no other role", who, otherRoles(roles))
 	}
-	d.emit("person.roles", &rolesData{Person: who, Roles: roles})
+	d.emit(PersonRoles, &RolesData{Person: who, Roles: roles})
 	switch {
 	case !was && now:
 		d.raise(ArmorerDualRole, who, "", noExpiry, fmt.Sprintf("%s is armorer and %s", who, otherRoles(roles)))
@@ -72,33 +72,33 @@ func (d *decision) decidePersonRoles() *refusal {
 
 func (d *decision) decideCertification() *refusal {
 	r := readWith(d.cmd.With, "person", "kind", "until")
-	p := certData{Person: d.knownPerson(r, "person"), Kind: r.enum("kind", true, "armorer"), Until: r.date("until", true)}
+	p := CertData{Person: d.knownPerson(r, "person"), Kind: r.enum("kind", true, "armorer"), Until: r.date("until", true)}
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", p.Person); ref != nil {
 		return ref
 	}
-	d.emit("certification.record", &p)
+	d.emit(CertificationRecord, &p)
 	return nil
 }
 
 func (d *decision) decideTrainingRecord() *refusal {
 	r := readWith(d.cmd.With, "person", "type", "hours")
-	p := trainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours)}
+	p := TrainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours)}
 	if r.bad != nil {
 		return r.bad
 	}
-	if _, ref := d.permit("armorer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	if ref := d.named("with.person", p.Person); ref != nil {
 		return ref
 	}
-	d.emit("training.record", &p)
+	d.emit(TrainingRecord, &p)
 	have := addHours(d.s.people[p.Person].Training[p.Type], p.Hours)
 	d.lift(TrainingDenied, p.Person, func(f *flag) bool {
 		q := d.s.requests[f.Ref]
@@ -109,7 +109,7 @@ func (d *decision) decideTrainingRecord() *refusal {
 
 func (d *decision) decideTrainingRequest() *refusal {
 	r := readWith(d.cmd.With, "id", "type", "hours", "note")
-	p := requestData{ID: r.id("id", true, false), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours), Note: r.optText("note")}
+	p := RequestData{ID: r.id("id", true, false), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours), Note: r.optText("note")}
 	if r.bad != nil {
 		return r.bad
 	}
@@ -119,12 +119,12 @@ func (d *decision) decideTrainingRequest() *refusal {
 	if _, ref := d.member(); ref != nil {
 		return ref
 	}
-	d.emit("training.request", &p)
+	d.emit(TrainingRequest, &p)
 	return nil
 }
 
-func (d *decision) decideTrainingDeny() *refusal  { return d.decideTraining("training.deny") }
-func (d *decision) decideTrainingGrant() *refusal { return d.decideTraining("training.grant") }
+func (d *decision) decideTrainingDeny() *refusal  { return d.decideTraining(TrainingDeny) }
+func (d *decision) decideTrainingGrant() *refusal { return d.decideTraining(TrainingGrant) }
 
 func (d *decision) decideTraining(typ string) *refusal {
 	r := readWith(d.cmd.With, "request", "reason")
@@ -133,22 +133,22 @@ func (d *decision) decideTraining(typ string) *refusal {
 	if id != "" && q == nil {
 		r.fail("request", "names %s, which is not a training request", id)
 	}
-	p := decisionData{Request: id, Reason: r.str("reason", typ == "training.deny", true)}
+	p := DecisionData{Request: id, Reason: r.str("reason", typ == TrainingDeny, true)}
 	if r.bad != nil {
 		return r.bad
 	}
 	if q.Status != "requested" {
 		return invalid("with.request", "training request %s was already %s", id, q.Status)
 	}
-	if _, ref := d.permit("producer", "safety_officer"); ref != nil {
+	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
 	d.emit(typ, &p)
-	if typ == "training.deny" {
+	if typ == TrainingDeny {
 		d.raise(TrainingDenied, q.Person, q.ID, noExpiry, fmt.Sprintf("%s asked for %g hours of %s training; denied: %s", q.Person, q.Hours, q.Type, p.Reason))
 		if d.s.people[q.Person].Training[q.Type] >= q.Hours {
 			// Already trained that far: the flag is raised and ends at once.
-			d.rule(EventFlagLift, &flagLiftData{Flag: d.nextFlag, Rule: TrainingDenied, Subject: q.Person, FirearmFlag: true, By: typ})
+			d.rule(EventFlagLift, &FlagLiftData{Flag: d.nextFlag, Rule: TrainingDenied, Subject: q.Person, FirearmFlag: true, By: typ})
 		}
 	}
 	return nil
@@ -173,7 +173,7 @@ func otherRoles(roles []string) string {
 }
 
 func (s *State) applyPersonAdd(e Event) (any, error) {
-	p, err := decode[personData](e)
+	p, err := decode[PersonData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *State) applyPersonAdd(e Event) (any, error) {
 }
 
 func (s *State) applyPersonRoles(e Event) (any, error) {
-	p, err := decode[rolesData](e)
+	p, err := decode[RolesData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *State) applyPersonRoles(e Event) (any, error) {
 }
 
 func (s *State) applyCertification(e Event) (any, error) {
-	p, err := decode[certData](e)
+	p, err := decode[CertData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *State) applyCertification(e Event) (any, error) {
 }
 
 func (s *State) applyTrainingRecord(e Event) (any, error) {
-	p, err := decode[trainingData](e)
+	p, err := decode[TrainingData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (s *State) applyTrainingRecord(e Event) (any, error) {
 }
 
 func (s *State) applyTrainingRequest(e Event) (any, error) {
-	p, err := decode[requestData](e)
+	p, err := decode[RequestData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (s *State) applyTrainingRequest(e Event) (any, error) {
 }
 
 func (s *State) applyTrainingDecision(e Event) (any, error) {
-	p, err := decode[decisionData](e)
+	p, err := decode[DecisionData](e)
 	if err != nil {
 		return nil, err
 	}
@@ -250,6 +250,6 @@ func (s *State) applyTrainingDecision(e Event) (any, error) {
 	if q == nil {
 		return nil, fmt.Errorf("unknown training request %q", p.Request)
 	}
-	q.Status = map[string]string{"training.deny": "denied", "training.grant": "granted"}[e.Type]
+	q.Status = map[string]string{TrainingDeny: "denied", TrainingGrant: "granted"}[e.Type]
 	return p, nil
 }

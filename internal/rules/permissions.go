@@ -25,6 +25,75 @@ func (d *decision) member() (*person, *refusal) {
 	return p, nil
 }
 
+// roleTable is RULES.md's permission table: the roles that may do each action that
+// needs one. An action absent from it may be done by anyone on the production (filing
+// a concern, accepting a firearm), though a rule may narrow who (a concern's handlers,
+// a firearm's holder); production.create is the deployment's alone.
+var roleTable = map[string][]string{
+	PersonAdd:           {"producer", "safety_officer"},
+	PersonRoles:         {"producer", "safety_officer"},
+	CertificationRecord: {"producer", "safety_officer"},
+	TrainingRecord:      {"armorer", "safety_officer"},
+	TrainingDeny:        {"producer", "safety_officer"},
+	TrainingGrant:       {"producer", "safety_officer"},
+	FirearmRegister:     {"armorer"},
+	FirearmInspect:      {"armorer"},
+	FirearmReturn:       {"armorer"},
+	AmmoReceive:         {"armorer"},
+	AmmoVerify:          {"armorer"},
+	AmmoProvenance:      {"armorer"},
+	AmmoExpend:          {"armorer"},
+	AmmoDispose:         {"armorer"},
+	AmmoReconcile:       {"armorer"},
+	SafetyMeetingHold:   {"first_ad", "armorer"},
+	SetCall:             {"first_ad", "armorer"},
+	ScenePlan:           {"first_ad"},
+	BreakStart:          {"first_ad"},
+	IncidentClose:       {"safety_officer"},
+	HoldClear:           {"safety_officer"},
+	HoldOverride:        {"producer"},
+}
+
+// concernHandlers answer every concern; a department head answers those of their
+// department's people.
+var concernHandlers = []string{"producer", "safety_officer"}
+
+// May reports whether person's roles let them do action, by the permission table
+// Decide enforces. It does not foresee the other rules (an armorer's certification, a
+// hold, who answers a given concern): Decide still checks those. Pages ask it to
+// offer only the forms a person's roles allow.
+func (s *State) May(person, action string) bool {
+	if _, ok := actions[action]; !ok || action == ProductionCreate || !s.On(person) {
+		return false
+	}
+	roles, ok := roleTable[action]
+	return !ok || s.people[person].holds(roles...)
+}
+
+// HandlesEveryConcern reports whether person answers every concern (a producer, a
+// safety officer), not only those of their department's people.
+func (s *State) HandlesEveryConcern(person string) bool {
+	return s.On(person) && s.people[person].holds(concernHandlers...)
+}
+
+// MayHandle reports whether person may acknowledge, resolve or dismiss concern id: a
+// producer, a safety officer, or the head of the reporter's department.
+func (s *State) MayHandle(person, id string) bool {
+	c := s.concerns[id]
+	if c == nil || !s.On(person) {
+		return false
+	}
+	me := s.people[person]
+	if me.holds(concernHandlers...) {
+		return true
+	}
+	rep := s.people[c.Reporter]
+	return rep != nil && rep.Department != "" && me.Head && me.Department == rep.Department
+}
+
+// permitted checks that the actor holds a role the permission table gives the action.
+func (d *decision) permitted() (*person, *refusal) { return d.permit(roleTable[d.cmd.Do]...) }
+
 // permit checks that the actor is on the production with one of roles.
 func (d *decision) permit(roles ...string) (*person, *refusal) {
 	p, ref := d.member()
@@ -41,7 +110,7 @@ func (d *decision) permit(roles ...string) (*person, *refusal) {
 
 // armorer checks the armorer's actions: the armorer role, then an unexpired certification.
 func (d *decision) armorer() *refusal {
-	p, ref := d.permit("armorer")
+	p, ref := d.permitted()
 	if ref != nil {
 		return ref
 	}

@@ -22,18 +22,18 @@ const (
 	flagLifetime          = 7 * 24 * time.Hour
 )
 
-func defaultConfig() configData {
-	return configData{
+func defaultConfig() ConfigData {
+	return ConfigData{
 		InspectWindow:   "10m",
 		ArmorerDualRole: "flag",
-		TrainingHours:   trainingHours{Any: defaultAnyHours, BlankFire: defaultBlankFireHours},
+		TrainingHours:   HoursConfig{Any: defaultAnyHours, BlankFire: defaultBlankFireHours},
 	}
 }
 
 // decideCreate checks production.create: the system sets a production up once.
 func (d *decision) decideCreate() *refusal {
 	r := readWith(d.cmd.With, "id", "name", "timezone", "config")
-	p := productionData{
+	p := ProductionData{
 		ID:       r.id("id", true, false),
 		Name:     r.text("name"),
 		Timezone: r.text("timezone"),
@@ -88,12 +88,12 @@ func (d *decision) decideCreate() *refusal {
 	if d.by.Person != "" || d.by.Anonymous {
 		return refuse(RoleRequired, "only the deployment itself creates a production")
 	}
-	d.emit("production.create", &p)
+	d.emit(ProductionCreate, &p)
 	return nil
 }
 
 // applyCreate sets the production up from its recorded settings.
-func (s *State) applyCreate(p *productionData) error {
+func (s *State) applyCreate(p *ProductionData) error {
 	loc, err := Location(p.Timezone) // the embedded database only: zone.go
 	if err != nil {
 		return fmt.Errorf("production.create: %w", err)

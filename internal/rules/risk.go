@@ -51,14 +51,14 @@ func concernReason(id string) string  { return "concern " + id + " at escalation
 // of Decide and Tick both go through here, so they cannot disagree.
 func (r *riskState) apply(typ string, p any) {
 	switch v := p.(type) {
-	case *flagData:
+	case *FlagData:
 		if v.FirearmFlag {
 			r.firearmFlags++
 		}
 		if v.Rule == Walkoff {
 			r.walkoffs[v.Flag] = true
 		}
-	case *flagLiftData:
+	case *FlagLiftData:
 		if v.FirearmFlag {
 			r.firearmFlags--
 			if r.firearmFlags < 3 {
@@ -69,27 +69,27 @@ func (r *riskState) apply(typ string, p any) {
 			delete(r.walkoffs, v.Flag)
 			delete(r.seen, walkoffReason(v.Flag))
 		}
-	case *incidentData:
+	case *IncidentData:
 		if v.Serious {
 			r.serious[v.ID] = true
 		}
-	case *reportData:
+	case *ReportData:
 		if v.Serious {
 			r.serious[v.ID] = true
 		}
-	case *closeData:
+	case *CloseData:
 		delete(r.serious, v.Incident)
 		delete(r.seen, incidentReason(v.Incident))
-	case *escalationData:
+	case *EscalationData:
 		if v.Level >= 3 {
 			r.high[v.Concern] = true
 		}
-	case *concernActData:
-		if typ == "concern.resolve" || typ == "concern.dismiss" {
+	case *ConcernActData:
+		if typ == ConcernResolve || typ == ConcernDismiss {
 			delete(r.high, v.Concern)
 			delete(r.seen, concernReason(v.Concern))
 		}
-	case *holdData:
+	case *HoldData:
 		if v.Hold != RiskRedHold {
 			return
 		}

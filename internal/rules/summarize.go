@@ -20,17 +20,17 @@ func Summarize(evs []Event) Result {
 				res.Outcome, res.Rule, res.Message, res.Field = Refused, p.Rule, p.Message, p.Field
 			}
 		case EventFlag:
-			var p flagData
+			var p FlagData
 			if json.Unmarshal(e.Data, &p) == nil && !contains(res.Flags, p.Rule) {
 				res.Flags = append(res.Flags, p.Rule)
 			}
-		case EventIncidentOpen, "incident.report":
-			var p incidentData
+		case EventIncidentOpen, IncidentReport:
+			var p IncidentData
 			if json.Unmarshal(e.Data, &p) == nil && !contains(res.Incidents, p.Kind) {
 				res.Incidents = append(res.Incidents, p.Kind)
 			}
 		case EventEscalation:
-			var p escalationData
+			var p EscalationData
 			if json.Unmarshal(e.Data, &p) == nil {
 				res.Escalations = append(res.Escalations, Escalation{Concern: p.Concern, Level: p.Level})
 			}

@@ -40,7 +40,7 @@ func Check(e Expect, o Observed) []Failure {
 	}
 	if outcome != e.Outcome {
 		got := outcome
-		if outcome == "refused" {
+		if outcome == rules.Refused {
 			got = fmt.Sprintf("refused by %s", o.Result.Rule)
 			if o.Result.Message != "" {
 				got += " (" + o.Result.Message + ")"
@@ -52,7 +52,7 @@ func Check(e Expect, o Observed) []Failure {
 		}
 		fail("outcome", want, got)
 	}
-	if e.Rule != nil && *e.Rule != o.Result.Rule && outcome == "refused" {
+	if e.Rule != nil && *e.Rule != o.Result.Rule && outcome == rules.Refused {
 		got := o.Result.Rule
 		if o.Result.Message != "" {
 			got += " (" + o.Result.Message + ")"

@@ -134,12 +134,12 @@ func (r *replayer) setUp(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("production.create: %w", err)
 	}
-	if err := r.system(ctx, rules.Command{Do: "production.create", With: with}, "production.create"); err != nil {
+	if err := r.system(ctx, rules.Command{Do: rules.ProductionCreate, With: with}, rules.ProductionCreate); err != nil {
 		return err
 	}
 	for i, person := range r.f.People {
 		what := fmt.Sprintf("people[%d]: person.add", i)
-		if err := r.system(ctx, rules.Command{Do: "person.add", With: person}, what); err != nil {
+		if err := r.system(ctx, rules.Command{Do: rules.PersonAdd, With: person}, what); err != nil {
 			return err
 		}
 	}
@@ -151,7 +151,7 @@ func (r *replayer) system(ctx context.Context, c rules.Command, what string) err
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if res.Outcome == "refused" {
+	if res.Outcome == rules.Refused {
 		return fmt.Errorf("%s refused by %s: %s", what, res.Rule, res.Message)
 	}
 	return nil
@@ -174,7 +174,7 @@ func (r *replayer) step(ctx context.Context, n int, s Step) (StepReport, error) 
 	if err != nil {
 		return StepReport{}, err
 	}
-	if s.Do == "firearm.register" && res.Outcome != "refused" && ids.ID != "" {
+	if s.Do == rules.FirearmRegister && res.Outcome != rules.Refused && ids.ID != "" {
 		r.firearms[ids.ID] = true
 	}
 	obs := r.observe(res, s.Expect)
@@ -217,12 +217,12 @@ func (r *replayer) actor(s Step, id, concern string) rules.Actor {
 	}
 	a := rules.Actor{Anonymous: true}
 	switch s.Do {
-	case "concern.file":
+	case rules.ConcernFile:
 		a.Receipt = rand.Text()
 		if id != "" {
 			r.receipts[id] = a.Receipt
 		}
-	case "concern.reopen":
+	case rules.ConcernReopen:
 		// A concern never filed anonymously has no receipt here: a fresh code,
 		// which the rules refuse like any wrong one.
 		if a.Receipt = r.receipts[concern]; a.Receipt == "" {

@@ -48,7 +48,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 	switch {
 	case req.Anonymous:
 		by = rules.Actor{Anonymous: true, Receipt: req.Receipt}
-		if req.Do == "concern.file" {
+		if req.Do == rules.ConcernFile {
 			by.Receipt = rand.Text()
 		}
 	case req.Receipt != "":
@@ -63,7 +63,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 	// receipt code.
 	if req.Anonymous {
 		var err error
-		if req.Do == "concern.file" {
+		if req.Do == rules.ConcernFile {
 			err = s.takeFiling(a.prod)
 		} else {
 			err = s.takeReceiptGuess(a.prod, req.Receipt)
@@ -85,7 +85,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 		return
 	}
 	out := actionResponse{Result: res, State: summarize(a.prod)}
-	if req.Anonymous && req.Do == "concern.file" {
+	if req.Anonymous && req.Do == rules.ConcernFile {
 		out.Receipt = by.Receipt
 	}
 	s.writeStatus(w, r, http.StatusOK, out)

@@ -117,7 +117,7 @@ func (s *Server) apiReceiptReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	with, _ := json.Marshal(map[string]string{"concern": f.concern, "text": req.Text})
-	s.doByReceipt(w, r, f, rules.Command{Do: "concern.reply", With: with}, http.StatusCreated)
+	s.doByReceipt(w, r, f, rules.Command{Do: rules.ConcernReply, With: with}, http.StatusCreated)
 }
 
 // apiReceiptReopen is POST /api/receipt/reopen: the reporter reopens a resolved or
@@ -129,7 +129,7 @@ func (s *Server) apiReceiptReopen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	with, _ := json.Marshal(map[string]string{"concern": f.concern})
-	s.doByReceipt(w, r, f, rules.Command{Do: "concern.reopen", With: with}, http.StatusOK)
+	s.doByReceipt(w, r, f, rules.Command{Do: rules.ConcernReopen, With: with}, http.StatusOK)
 }
 
 // doByReceipt does c as the anonymous holder of f's code and answers the concern.

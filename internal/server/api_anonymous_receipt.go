@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"coldset/internal/production"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -178,28 +179,20 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 		return out, err
 	}
 	for _, e := range entries {
-		pl := decodePayload(e)
-		if pl.Concern != f.concern && !(e.Type == "concern.file" && pl.ID == f.concern) {
-			continue
-		}
 		t := threadJSON{At: e.Time, Type: e.Type, From: "staff", By: names[e.Actor]}
 		if e.Actor == "" {
 			t.From, t.By = rules.ReplyFromReporter, ""
 		}
 		switch e.Type {
-		case "concern.file":
-			out.Text = pl.Text
+		case rules.ConcernFile:
+			out.Text = record.Words(e)
 			continue
-		case "concern.ack":
-			t.Text = pl.Note
-		case "concern.resolve":
-			t.Text = pl.Action
-		case "concern.dismiss":
-			t.Text = pl.Reason
-		case "concern.reply":
-			t.Text = pl.Text
 		case rules.EventEscalation:
-			t.From, t.Level, t.Text = "coldset", pl.Level, recipientWords(pl.Roles, pl.Level)
+			if esc, ok := e.Payload.(*rules.EscalationData); ok {
+				t.From, t.Level, t.Text = "coldset", esc.Level, recipientWords(esc.Roles, esc.Level)
+			}
+		default:
+			t.Text = record.Words(e)
 		}
 		out.Thread = append(out.Thread, t)
 	}
@@ -225,7 +218,7 @@ func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, ca
 	id, res, err = p.DoNew(ctx, rules.Actor{Anonymous: true, Receipt: code}, "concern", func(id string) rules.Command {
 		with["id"] = id
 		body, _ := json.Marshal(with)
-		return rules.Command{Do: "concern.file", With: body}
+		return rules.Command{Do: rules.ConcernFile, With: body}
 	}, s.api.now())
 	if err == nil {
 		s.web.events.notify(p.ID())

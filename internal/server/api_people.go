@@ -85,7 +85,7 @@ func (s *Server) invitePerson(r *http.Request, a access, email string, with map[
 	if err != nil {
 		return invited{}, err
 	}
-	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: "person.add", With: body}, s.api.now())
+	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: rules.PersonAdd, With: body}, s.api.now())
 	if err != nil {
 		return invited{}, err
 	}

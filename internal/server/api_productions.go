@@ -88,7 +88,7 @@ func (s *Server) newProduction(ctx context.Context, c auth.Account, req createPr
 	if err != nil {
 		return nil, err
 	}
-	cmd := rules.Command{Do: "production.create", With: with}
+	cmd := rules.Command{Do: rules.ProductionCreate, With: with}
 	now := s.api.now()
 	if res := rules.Summarize(rules.New().Decide(rules.Actor{}, cmd, now)); res.Outcome == rules.Refused {
 		return nil, refusal(res, "with.")

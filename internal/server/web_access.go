@@ -14,22 +14,27 @@ import (
 // who the caller is on it.
 type webCtx struct {
 	access
-	ov    rules.Overview
-	me    rules.PersonView // zero for a studio admin who is not a person on it
-	roles map[string]bool
-	now   time.Time
-	loc   *time.Location
+	ov  rules.Overview
+	me  rules.PersonView // zero for a studio admin who is not a person on it
+	now time.Time
+	loc *time.Location
 }
 
-// can reports whether the caller holds one of the roles. The rules decide; this only
-// chooses which forms a page offers, so nobody is shown a form bound to be refused.
-func (c *webCtx) can(roles ...string) bool {
-	for _, r := range roles {
-		if c.roles[r] {
-			return true
-		}
-	}
-	return false
+// mayDo reports whether the caller's roles let them do action (rules.State.May). The
+// rules decide; this only chooses which forms a page offers, so nobody is shown a form
+// bound to be refused.
+func (c *webCtx) mayDo(action string) bool {
+	ok := false
+	c.prod.View(func(st *rules.State) { ok = st.May(c.person, action) })
+	return ok
+}
+
+// handlesEvery reports whether the caller answers every concern, not only those of
+// their department's people (rules.State.HandlesEveryConcern).
+func (c *webCtx) handlesEvery() bool {
+	ok := false
+	c.prod.View(func(st *rules.State) { ok = st.HandlesEveryConcern(c.person) })
+	return ok
 }
 
 // name returns a person's name, or the id when unknown ("armory" reads as itself).
@@ -63,7 +68,7 @@ func (s *Server) webPage(h webHandler) http.HandlerFunc {
 			return
 		}
 		person, p := a.person, a.prod
-		c := &webCtx{access: a, now: s.api.now(), roles: map[string]bool{}}
+		c := &webCtx{access: a, now: s.api.now()}
 		if r.Method == http.MethodGet {
 			// What the page shows must be true now: record the deadlines that fell due.
 			if _, err := p.Tick(r.Context(), c.now); err != nil {
@@ -81,9 +86,6 @@ func (s *Server) webPage(h webHandler) http.HandlerFunc {
 		for _, pv := range c.ov.People {
 			if pv.ID == person {
 				c.me = pv
-				for _, role := range pv.Roles {
-					c.roles[role] = true
-				}
 			}
 		}
 		h(w, r, c)
@@ -115,10 +117,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, c *webCtx, title, 
 	nav := &prodNav{ID: c.ov.ID, Name: c.ov.Name, Me: c.me.Name, Roles: strings.ReplaceAll(strings.Join(c.me.Roles, ", "), "_", " "),
 		Risk: c.ov.Risk, Holds: len(c.ov.Holds), Events: base + "/events"}
 	links := [][2]string{{"", "Me"}}
-	if c.can("armorer") || c.person == "" {
+	if c.mayDo(rules.FirearmInspect) || c.person == "" {
 		links = append(links, [2]string{"/armory", "Armory"})
 	}
-	if c.can("first_ad", "armorer") || c.person == "" {
+	if c.mayDo(rules.SafetyMeetingHold) || c.person == "" {
 		links = append(links, [2]string{"/day", "The day"})
 	}
 	links = append(links, [2]string{"/concerns", "Concerns"}, [2]string{"/people", "People"}, [2]string{"/safety", "Safety"})

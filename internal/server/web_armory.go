@@ -20,7 +20,7 @@ type armoryView struct {
 
 // webArmory is GET /productions/{id}/armory.
 func (s *Server) webArmory(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	v := armoryView{Base: "/productions/" + c.ov.ID, Armorer: c.can("armorer")}
+	v := armoryView{Base: "/productions/" + c.ov.ID, Armorer: c.mayDo(rules.FirearmInspect)}
 	for _, f := range c.ov.Firearms {
 		fc := c.firearmCard(f)
 		v.Firearms = append(v.Firearms, fc)
@@ -53,7 +53,7 @@ func (s *Server) webFirearm(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		if f.ID != id {
 			continue
 		}
-		armorer := c.can("armorer")
+		armorer := c.mayDo(rules.FirearmInspect)
 		v := firearmView{
 			Base: "/productions/" + c.ov.ID, F: c.firearmCard(f), Lots: c.ov.Lots, Armorer: armorer,
 			Holder:   c.person != "" && (f.Holder == c.person || (f.Holder == "armory" && armorer)),
@@ -83,7 +83,7 @@ func (s *Server) webLot(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	id := r.PathValue("item")
 	for _, l := range c.ov.Lots {
 		if l.ID == id {
-			v := lotView{Base: "/productions/" + c.ov.ID, L: c.lotCard(l), Armorer: c.can("armorer"), QR: "/productions/" + c.ov.ID + "/qr/lot/" + l.ID}
+			v := lotView{Base: "/productions/" + c.ov.ID, L: c.lotCard(l), Armorer: c.mayDo(rules.FirearmInspect), QR: "/productions/" + c.ov.ID + "/qr/lot/" + l.ID}
 			s.render(w, r, http.StatusOK, "lot", s.page(w, r, c, "Lot "+l.ID, "/armory", v))
 			return
 		}

@@ -103,18 +103,9 @@ func (c *webCtx) concernCard(v rules.ConcernView) concernCard {
 // handles reports whether the caller may acknowledge, resolve or dismiss concern v
 // (concern-sla's table: producer, safety officer, the reporter's department head).
 func (c *webCtx) handles(v rules.ConcernView) bool {
-	if c.can("producer", "safety_officer") {
-		return true
-	}
-	if !c.me.DepartmentHead || c.me.Department == "" || v.Reporter == "" {
-		return false
-	}
-	for _, p := range c.ov.People {
-		if p.ID == v.Reporter {
-			return p.Department == c.me.Department
-		}
-	}
-	return false
+	ok := false
+	c.prod.View(func(st *rules.State) { ok = st.MayHandle(c.person, v.ID) })
+	return ok
 }
 
 type incidentCard struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"coldset/internal/production"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) webConcerns(w http.ResponseWriter, r *http.Request, c *webCtx) 
 // as its message when given.
 func (s *Server) concernsPage(w http.ResponseWriter, r *http.Request, c *webCtx, status int, draft concernDraft, f *flash) {
 	q := r.URL.Query()
-	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.can("producer", "safety_officer") || c.me.DepartmentHead, Draft: draft}
+	v := concernsView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Handler: c.handlesEvery() || c.me.DepartmentHead, Draft: draft}
 	if v.Draft.Categories == nil {
 		v.Draft.Categories, v.Draft.Severities = choices(concernCategories, ""), choices(reportSeverities, "")
 	}
@@ -134,7 +135,7 @@ func (c *webCtx) myConcerns(closed int) []concernCard {
 // a department head. next is the after of the following page, or "".
 func (c *webCtx) answeredConcerns(after string, limit int) (cards []concernCard, next string) {
 	var reporters []string // nil: everyone's
-	if !c.can("producer", "safety_officer") {
+	if !c.handlesEvery() {
 		reporters = []string{}
 		for _, p := range c.ov.People {
 			if c.me.DepartmentHead && c.me.Department != "" && p.Department == c.me.Department && p.ID != c.person {
@@ -194,8 +195,8 @@ func (s *Server) webConcern(w http.ResponseWriter, r *http.Request, c *webCtx) {
 }
 
 // concernThread reads a concern's words and every answer and escalation from its own
-// entries in the ledger (concernEntries), however old. An anonymous reporter is never
-// named: the entries hold no identity.
+// entries in the ledger (record.ConcernThread), however old. An anonymous reporter is
+// never named: the entries hold no identity.
 func concernThread(ctx context.Context, p *production.Production, id string, c *webCtx) (string, []step, error) {
 	entries, err := concernEntries(ctx, p, id)
 	if err != nil {
@@ -204,30 +205,28 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 	var text string
 	var thread []step
 	for _, e := range entries {
-		pl := decodePayload(e)
-		if pl.Concern != id && !(e.Type == "concern.file" && pl.ID == id) {
-			continue
-		}
 		rp := step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor)}
 		if e.Actor == "" {
 			rp.Who = "the reporter"
 		}
 		switch e.Type {
-		case "concern.file":
-			text = pl.Text
+		case rules.ConcernFile:
+			text = record.Words(e)
 			rp.What = "Filed"
-		case "concern.ack":
-			rp.What, rp.Text = "Acknowledged", pl.Note
-		case "concern.resolve":
-			rp.What, rp.Text = "Resolved with this corrective action", pl.Action
-		case "concern.dismiss":
-			rp.What, rp.Text = "Dismissed, for this reason", pl.Reason
-		case "concern.reopen":
+		case rules.ConcernAck:
+			rp.What, rp.Text = "Acknowledged", record.Words(e)
+		case rules.ConcernResolve:
+			rp.What, rp.Text = "Resolved with this corrective action", record.Words(e)
+		case rules.ConcernDismiss:
+			rp.What, rp.Text = "Dismissed, for this reason", record.Words(e)
+		case rules.ConcernReopen:
 			rp.What = "Reopened"
-		case "concern.reply":
-			rp.What, rp.Text = "Replied", pl.Text
+		case rules.ConcernReply:
+			rp.What, rp.Text = "Replied", record.Words(e)
 		case rules.EventEscalation:
-			rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", pl.Level, recipientWords(pl.Roles, pl.Level))
+			if esc, ok := e.Payload.(*rules.EscalationData); ok {
+				rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", esc.Level, recipientWords(esc.Roles, esc.Level))
+			}
 		}
 		thread = append(thread, rp)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"coldset/internal/ledger"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -35,47 +35,39 @@ type dayItem struct {
 func (s *Server) webDay(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	today := c.now.In(c.loc).Format(time.DateOnly)
 	v := dayView{Base: "/productions/" + c.ov.ID, Date: c.now.In(c.loc).Format("Monday 2 January 2006"), People: c.ov.People,
-		Firearms: c.ov.Firearms, Meet: c.can("first_ad", "armorer"), Plan: c.can("first_ad")}
-	seen := map[string]bool{}
-	entries, err := history(r.Context(), c.prod, func(e ledger.Entry) bool {
-		switch e.Type {
-		case "safety_meeting.hold", "scene.plan", "set.call", "break.start":
-			return true
-		}
-		return false
-	})
+		Firearms: c.ov.Firearms, Meet: c.mayDo(rules.SafetyMeetingHold), Plan: c.mayDo(rules.ScenePlan)}
+	local := c.now.In(c.loc)
+	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, c.loc)
+	var at []uint64
+	c.prod.Read(func(_ *rules.State, b *record.Book) { at, v.Scenes = b.Day(from, from.AddDate(0, 0, 1)), b.Scenes() })
+	entries, err := record.Entries(r.Context(), c.prod.Log(), at)
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
 	for _, e := range entries {
-		p := decodePayload(e)
-		if e.Type == "scene.plan" && !seen[p.Scene] {
-			seen[p.Scene] = true
-			v.Scenes = append(v.Scenes, p.Scene)
-		}
 		if e.Time.In(c.loc).Format(time.DateOnly) != today {
 			continue
 		}
 		it := dayItem{At: e.Time.In(c.loc).Format("15:04")}
 		by := c.name(e.Actor)
-		switch e.Type {
-		case "safety_meeting.hold":
+		switch p := e.Payload.(type) {
+		case *rules.MeetingData:
 			v.Met = true
 			it.What = "Safety meeting, led by " + by
 			it.Lines = []string{"Attended: " + c.names(p.Attendees)}
 			for _, t := range p.Topics {
 				it.Lines = append(it.Lines, "Topic: "+t)
 			}
-		case "scene.plan":
+		case *rules.SceneData:
 			it.What = "Scene " + p.Scene + " planned by " + by
 			it.Lines = []string{"Firearms: " + strings.Join(p.Firearms, ", ") + " · toward " + p.Toward}
 			if len(p.Protections) > 0 {
 				it.Lines = append(it.Lines, "Protections: "+words(strings.Join(p.Protections, ", ")))
 			}
-		case "set.call":
+		case *rules.CallData:
 			it.What = strings.ToUpper(p.Call) + " call: " + p.Firearm + ", scene " + p.Scene + " (" + by + ")"
-		case "break.start":
+		case *rules.BreakData:
 			it.What = sentence(p.Kind) + " started by " + by
 		}
 		v.Today = append(v.Today, it)

@@ -46,7 +46,7 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		s.webError(w, r, err)
 		return
 	}
-	anonymous := do == "concern.file" && r.PostFormValue("anonymous") != ""
+	anonymous := do == rules.ConcernFile && r.PostFormValue("anonymous") != ""
 	by := rules.Actor{Person: c.person}
 	switch {
 	case anonymous:
@@ -96,7 +96,7 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 
 // autoID names the actions whose new thing gets an id from the page, with its prefix
 // (rules.State.NextID): people on set should not have to invent ids.
-var autoID = map[string]string{"concern.file": "concern", "incident.report": "report", "training.request": "training"}
+var autoID = map[string]string{rules.ConcernFile: "concern", rules.IncidentReport: "report", rules.TrainingRequest: "training"}
 
 // formWith turns the typed form fields into the "with" map.
 func formWith(form url.Values) map[string]any {

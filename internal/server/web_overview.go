@@ -22,7 +22,7 @@ type overviewView struct {
 
 // webOverview is GET /productions/{id}.
 func (s *Server) webOverview(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	v := overviewView{Base: "/productions/" + c.ov.ID, Holds: c.holdCards(), People: c.others(), Armorer: c.can("armorer"), Person: c.person != ""}
+	v := overviewView{Base: "/productions/" + c.ov.ID, Holds: c.holdCards(), People: c.others(), Armorer: c.mayDo(rules.FirearmInspect), Person: c.person != ""}
 	for _, f := range c.ov.Firearms {
 		switch {
 		case c.person == "":

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"coldset/internal/ledger"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -125,8 +125,8 @@ func (s *Server) webPeople(w http.ResponseWriter, r *http.Request, c *webCtx) {
 // renderPeople shows the People page; f, when set, is the outcome to show instead
 // of the flash cookie's.
 func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, c *webCtx, status int, form inviteForm, f *flash) {
-	v := peopleView{Base: "/productions/" + c.ov.ID, Invite: c.account.Admin || c.can("producer", "safety_officer"), Form: form,
-		Person: c.person != "", Decider: c.can("producer", "safety_officer")}
+	v := peopleView{Base: "/productions/" + c.ov.ID, Invite: c.account.Admin || c.mayDo(rules.PersonAdd), Form: form,
+		Person: c.person != "", Decider: c.mayDo(rules.TrainingGrant)}
 	for _, pv := range c.ov.People {
 		if len(pv.Roles) == 0 {
 			v.Former = append(v.Former, c.personCard(pv))
@@ -135,16 +135,13 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, c *webCtx,
 		}
 	}
 	v.Open = len(v.People) == 0 || form.Name != "" || r.URL.Query().Get("invite") != ""
-	reqs, _, err := c.peopleHistory(r.Context())
-	if err != nil {
-		s.webError(w, r, err)
-		return
-	}
-	for _, q := range reqs {
-		if q.Status == "requested" && c.mayTrainingOf(q.Person) {
-			v.Waiting++
+	c.prod.Read(func(st *rules.State, b *record.Book) {
+		for _, q := range b.Requests() {
+			if q.Waiting() && st.MayReadTrainingOf(c.person, q.Person) {
+				v.Waiting++
+			}
 		}
-	}
+	})
 	data := s.page(w, r, c, "People", "/people", v)
 	if f != nil {
 		data.Flash = f
@@ -176,24 +173,26 @@ func (s *Server) webPerson(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		return
 	}
 	pv := c.ov.People[i]
-	reqs, record, err := c.peopleHistory(r.Context())
+	steps, err := c.personRecord(r.Context(), id)
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	v := personView{Base: "/productions/" + c.ov.ID, P: c.personCard(pv), Roles: roleChoices(pv.Roles), Record: record[id],
-		ManageRoles: c.can("producer", "safety_officer"), RecordTraining: c.can("armorer", "safety_officer"), TrainingTypes: trainingTypes}
-	v.Certify = v.ManageRoles && (slices.Contains(pv.Roles, "armorer") || pv.CertifiedUntil != "")
-	v.CertUntil = pv.CertifiedUntil
-	for _, q := range reqs {
-		if q.Person == id && c.mayTrainingOf(id) {
-			v.Requests = append(v.Requests, q)
+	var reqs []trainingRequest
+	if c.mayTrainingOf(id) {
+		if reqs, err = c.trainingRequests(r.Context(), func(q record.Request) bool { return q.Person == id }); err != nil {
+			s.webError(w, r, err)
+			return
 		}
 	}
+	v := personView{Base: "/productions/" + c.ov.ID, P: c.personCard(pv), Roles: roleChoices(pv.Roles), Record: steps, Requests: reqs,
+		ManageRoles: c.mayDo(rules.PersonRoles), RecordTraining: c.mayDo(rules.TrainingRecord), TrainingTypes: trainingTypes}
+	v.Certify = v.ManageRoles && (slices.Contains(pv.Roles, "armorer") || pv.CertifiedUntil != "")
+	v.CertUntil = pv.CertifiedUntil
 	s.render(w, r, http.StatusOK, "people-person", s.page(w, r, c, pv.Name, "/people", v))
 }
 
-// trainingRequest is one request for training and its decision, read from the ledger.
+// trainingRequest is one request for training and its decision, in words.
 type trainingRequest struct {
 	ID, Person, Name string
 	Type             string
@@ -214,89 +213,105 @@ func (c *webCtx) mayTrainingOf(whom string) bool {
 	return ok
 }
 
-// peopleHistory reads what the production's state does not keep in words: the
-// training requests with their decisions, and for each person the record of their
-// roles, certification and training (newest first). A person's record holds their
-// training requests only where the caller may read them (mayTrainingOf).
-func (c *webCtx) peopleHistory(ctx context.Context) ([]trainingRequest, map[string][]step, error) {
-	es, err := history(ctx, c.prod, func(e ledger.Entry) bool {
-		switch e.Type {
-		case "person.add", "person.roles", "certification.record", "training.record", "training.request", "training.grant", "training.deny", "crew.walkoff":
-			return true
+// trainingRequests reads the training requests keep accepts, with their decisions,
+// in the order asked: found in the read side (record.Book.Requests), their words read
+// from the ledger however old.
+func (c *webCtx) trainingRequests(ctx context.Context, keep func(record.Request) bool) ([]trainingRequest, error) {
+	var qs []record.Request
+	c.prod.Read(func(_ *rules.State, b *record.Book) { qs = b.Requests() })
+	qs = slices.DeleteFunc(qs, func(q record.Request) bool { return !keep(q) })
+	var at []uint64
+	for _, q := range qs {
+		at = append(at, q.Asked)
+		if !q.Waiting() {
+			at = append(at, q.Decided)
 		}
-		return false
-	})
-	if err != nil {
-		return nil, nil, err
 	}
-	var reqs []trainingRequest
-	at := map[string]int{}
-	record := map[string][]step{}
-	add := func(person string, e ledger.Entry, what, text string) {
-		record[person] = append(record[person], step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), What: what, Text: text})
+	slices.Sort(at)
+	es, err := record.Entries(ctx, c.prod.Log(), slices.Compact(at))
+	if err != nil {
+		return nil, err
+	}
+	byIndex := make(map[uint64]record.Entry, len(es))
+	for _, e := range es {
+		byIndex[e.Index] = e
+	}
+	out := make([]trainingRequest, 0, len(qs))
+	for _, q := range qs {
+		e := byIndex[q.Asked]
+		t := trainingRequest{ID: q.ID, Person: q.Person, Name: c.name(q.Person), Status: "requested", Asked: clock(e.Time, c.now, c.loc)}
+		if p, ok := e.Payload.(*rules.RequestData); ok {
+			t.Type, t.Hours, t.Note = words(p.Type), hoursWords(p.Hours), p.Note
+		}
+		if d, ok := byIndex[q.Decided]; ok && !q.Waiting() {
+			t.Status, t.Decided, t.DecidedBy, t.Reason = "granted", clock(d.Time, c.now, c.loc), c.name(d.Actor), record.Words(d)
+			if d.Type == rules.TrainingDeny {
+				t.Status = "denied"
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// personRecord reads the record of person id's roles, certification and training,
+// newest first, from the entries the read side keeps for them (record.Book.Person),
+// however old. It holds their training requests only where the caller may read them
+// (mayTrainingOf).
+func (c *webCtx) personRecord(ctx context.Context, id string) ([]step, error) {
+	var at []uint64
+	c.prod.Read(func(_ *rules.State, b *record.Book) { at = b.Person(id) })
+	es, err := record.Entries(ctx, c.prod.Log(), at)
+	if err != nil {
+		return nil, err
+	}
+	training := c.mayTrainingOf(id)
+	reqs := map[string]trainingRequest{}
+	if training {
+		qs, err := c.trainingRequests(ctx, func(q record.Request) bool { return q.Person == id })
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range qs {
+			reqs[q.ID] = q
+		}
+	}
+	var out []step
+	add := func(e record.Entry, what, text string) {
+		out = append(out, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), What: what, Text: text})
 	}
 	for _, e := range es {
-		var p struct {
-			ID      string   `json:"id"`
-			Person  string   `json:"person"`
-			Roles   []string `json:"roles"`
-			Until   string   `json:"until"`
-			Type    string   `json:"type"`
-			Hours   float64  `json:"hours"`
-			Note    string   `json:"note"`
-			Request string   `json:"request"`
-			Reason  string   `json:"reason"`
-			People  []string `json:"people"`
-			Safety  bool     `json:"safety"`
-		}
-		json.Unmarshal(e.Payload, &p) // a payload of another shape leaves fields empty
-		switch e.Type {
-		case "person.add":
-			add(p.ID, e, "Added to the production", "as "+orNone(roleWords(p.Roles)))
-		case "person.roles":
+		switch p := e.Payload.(type) {
+		case *rules.PersonData:
+			add(e, "Added to the production", "as "+orNone(roleWords(p.Roles)))
+		case *rules.RolesData:
 			if len(p.Roles) == 0 {
-				add(p.Person, e, "Taken off the production", "")
+				add(e, "Taken off the production", "")
 			} else {
-				add(p.Person, e, "Roles changed", "now "+roleWords(p.Roles))
+				add(e, "Roles changed", "now "+roleWords(p.Roles))
 			}
-		case "certification.record":
-			add(p.Person, e, "Armorer certification recorded", "until "+p.Until)
-		case "training.record":
-			add(p.Person, e, "Training recorded", hoursWords(p.Hours)+" of "+words(p.Type))
-		case "crew.walkoff":
+		case *rules.CertData:
+			add(e, "Armorer certification recorded", "until "+p.Until)
+		case *rules.TrainingData:
+			add(e, "Training recorded", hoursWords(p.Hours)+" of "+words(p.Type))
+		case *rules.WalkoffData:
 			what := "Left the production"
 			if p.Safety {
 				what += ", citing safety"
 			}
-			for _, id := range p.People {
-				add(id, e, what, p.Reason)
+			add(e, what, p.Reason)
+		case *rules.RequestData:
+			if training {
+				add(e, "Asked for training", hoursWords(p.Hours)+" of "+words(p.Type))
 			}
-		case "training.request":
-			at[p.ID] = len(reqs)
-			reqs = append(reqs, trainingRequest{ID: p.ID, Person: e.Actor, Name: c.name(e.Actor), Type: words(p.Type),
-				Hours: hoursWords(p.Hours), Note: p.Note, Status: "requested", Asked: clock(e.Time, c.now, c.loc)})
-			if c.mayTrainingOf(e.Actor) {
-				add(e.Actor, e, "Asked for training", hoursWords(p.Hours)+" of "+words(p.Type))
-			}
-		case "training.grant", "training.deny":
-			i, ok := at[p.Request]
-			if !ok {
-				continue // asked before the window of history the pages read
-			}
-			q := &reqs[i]
-			q.Status, q.Decided, q.DecidedBy, q.Reason = "granted", clock(e.Time, c.now, c.loc), c.name(e.Actor), p.Reason
-			if e.Type == "training.deny" {
-				q.Status = "denied"
-			}
-			if c.mayTrainingOf(q.Person) {
-				add(q.Person, e, "Training request "+q.Status, q.Hours+" of "+q.Type+". "+p.Reason)
+		case *rules.DecisionData:
+			if q, ok := reqs[p.Request]; ok {
+				add(e, "Training request "+q.Status, q.Hours+" of "+q.Type+". "+p.Reason)
 			}
 		}
 	}
-	for id := range record {
-		slices.Reverse(record[id])
-	}
-	return reqs, record, nil
+	slices.Reverse(out)
+	return out, nil
 }
 
 func orNone(s string) string {
@@ -321,13 +336,13 @@ type trainingView struct {
 // policy's (rules.ReadTraining): the producers, the safety officer, the investigator
 // and the armorer see every request; anyone else sees their own.
 func (s *Server) webTraining(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	reqs, _, err := c.peopleHistory(r.Context())
+	reqs, err := c.trainingRequests(r.Context(), func(q record.Request) bool { return c.mayTrainingOf(q.Person) })
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.can("producer", "safety_officer"),
-		Recorder: c.can("armorer", "safety_officer"), TrainingTypes: trainingTypes}
+	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.mayDo(rules.TrainingGrant),
+		Recorder: c.mayDo(rules.TrainingRecord), TrainingTypes: trainingTypes}
 	for _, q := range reqs { // waiting: the oldest first; decided: the newest first
 		switch {
 		case !c.mayTrainingOf(q.Person):
@@ -423,7 +438,7 @@ func (s *Server) webInvite(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		}
 	}
 	data := s.page(w, r, c, "Invited", "/people", v)
-	f := doneFlash(c, "person.add", inv.res)
+	f := doneFlash(c, rules.PersonAdd, inv.res)
 	data.Flash, data.Path = &f, back
 	s.render(w, r, http.StatusOK, "people-invited", data)
 }

@@ -82,10 +82,10 @@ func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.PostFormValue("reopen") != "":
 		with, _ := json.Marshal(map[string]string{"concern": found.concern})
-		cmd = rules.Command{Do: "concern.reopen", With: with}
+		cmd = rules.Command{Do: rules.ConcernReopen, With: with}
 	case r.PostFormValue("do") == "reply":
 		with, _ := json.Marshal(map[string]string{"concern": found.concern, "text": r.PostFormValue("text")})
-		cmd = rules.Command{Do: "concern.reply", With: with}
+		cmd = rules.Command{Do: rules.ConcernReply, With: with}
 	}
 	if cmd.Do != "" {
 		res, err := p.Do(r.Context(), rules.Actor{Anonymous: true, Receipt: found.code}, cmd, now)
@@ -98,7 +98,7 @@ func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 		case res.Outcome == rules.Refused:
 			f := refusedFlash(res)
 			data.Flash = &f
-		case cmd.Do == "concern.reopen":
+		case cmd.Do == rules.ConcernReopen:
 			data.Flash = &flash{Kind: "ok", Title: "Concern reopened.", Message: "It starts again as if filed now: the safety officer has been told."}
 		default:
 			data.Flash = &flash{Kind: "ok", Title: "Your answer is on the concern's record.", Message: "Those handling it read it there; they still do not know who you are."}
@@ -108,7 +108,7 @@ func (s *Server) webReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Now = now.UTC().Format(time.RFC3339) // the countdowns count from the server's clock
-	c := &webCtx{access: access{prod: p}, now: now, roles: map[string]bool{}}
+	c := &webCtx{access: access{prod: p}, now: now}
 	var cv rules.ConcernView
 	p.View(func(st *rules.State) {
 		c.ov = st.OpenOverview()

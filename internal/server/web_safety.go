@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"sort"
 
-	"coldset/internal/ledger"
+	"coldset/internal/record"
 	"coldset/internal/rules"
 )
 
@@ -46,7 +46,7 @@ var riskWords = map[string]string{
 // webSafety is GET /productions/{id}/safety; ?after= pages the closed incidents.
 func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: riskWords[c.ov.Risk.Level], Holds: c.holdCards(),
-		Incidents: c.incidentCards(), Officer: c.can("safety_officer"), Producer: c.can("producer"), Person: c.person != ""}
+		Incidents: c.incidentCards(), Officer: c.mayDo(rules.HoldClear), Producer: c.mayDo(rules.HoldOverride), Person: c.person != ""}
 	var closed []rules.IncidentView
 	var next string
 	c.prod.View(func(st *rules.State) { closed, next = st.ClosedIncidents(r.URL.Query().Get("after"), closedPage) })
@@ -69,14 +69,16 @@ func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		}
 		v.Flags = append(v.Flags, fc)
 	}
-	overrides, err := history(r.Context(), c.prod, func(e ledger.Entry) bool { return e.Type == "hold.override" })
+	var at []uint64
+	c.prod.Read(func(_ *rules.State, b *record.Book) { at = b.Overrides() })
+	overrides, err := record.Entries(r.Context(), c.prod.Log(), at)
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
 	for i := len(overrides) - 1; i >= 0; i-- {
 		e := overrides[i]
-		v.Overrides = append(v.Overrides, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), Text: decodePayload(e).Reason})
+		v.Overrides = append(v.Overrides, step{At: clock(e.Time, c.now, c.loc), Who: c.name(e.Actor), Text: record.Words(e)})
 	}
 	s.render(w, r, http.StatusOK, "safety", s.page(w, r, c, "Safety", "/safety", v))
 }

@@ -23,7 +23,7 @@ var levelWords = map[int]struct{ why, todo string }{
 
 // escalationNotice tells of a concern reaching a level. The reporter of an anonymous
 // concern is not named: the state keeps no identity for them, and nor do messages.
-func escalationNotice(p escalationPayload, v *rules.Overview, texts map[string]string) *notice {
+func escalationNotice(p rules.EscalationData, v *rules.Overview, texts map[string]string) *notice {
 	var c rules.ConcernView
 	for _, cv := range v.Concerns {
 		if cv.ID == p.Concern {

@@ -155,11 +155,7 @@ func (fw *follower) reset() { fw.state, fw.next, fw.texts = rules.New(), 0, map[
 // fold applies e to the follower's state and, when send, returns its outbox rows.
 func (fw *follower) fold(e ledger.Entry, send bool, contacts []Contact) ([]Message, error) {
 	if e.Type == rules.ConcernFile {
-		var c struct {
-			ID   string `json:"id"`
-			Text string `json:"text"`
-		}
-		if json.Unmarshal(e.Payload, &c) == nil {
+		if c, err := rules.Payload[rules.ConcernData](e.Type, e.Payload); err == nil {
 			fw.texts[c.ID] = c.Text
 		}
 	}

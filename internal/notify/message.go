@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -20,36 +19,6 @@ type notice struct {
 	Roles   []string       // roles as the rules name them
 }
 
-// Payloads of the entries that are delivered, as the rules record them.
-type (
-	escalationPayload struct {
-		Concern string   `json:"concern"`
-		Level   int      `json:"level"`
-		Roles   []string `json:"roles"`
-		People  []string `json:"people"`
-	}
-	holdPayload struct {
-		Hold    string   `json:"hold"`
-		Ref     string   `json:"ref"`
-		Firearm string   `json:"firearm"`
-		Reasons []string `json:"reasons"`
-		By      string   `json:"by"`
-	}
-	incidentPayload struct {
-		ID      string `json:"id"`
-		Kind    string `json:"kind"`
-		Serious bool   `json:"serious"`
-		Firearm string `json:"firearm"`
-		Lot     string `json:"lot"`
-		Text    string `json:"text"`
-	}
-	flagPayload struct {
-		Rule    string `json:"rule"`
-		Subject string `json:"subject"`
-		Message string `json:"message"`
-	}
-)
-
 // Who hears of what the rules do to firearm work: the people who run it and answer
 // for it.
 var (
@@ -64,33 +33,42 @@ var (
 func noticeFor(e ledger.Entry, v *rules.Overview, texts map[string]string) (*notice, error) {
 	switch e.Type {
 	case rules.EventEscalation:
-		var p escalationPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return nil, fmt.Errorf("decode escalation: %w", err)
+		p, err := rules.Payload[rules.EscalationData](e.Type, e.Payload)
+		if err != nil {
+			return nil, err
 		}
-		return escalationNotice(p, v, texts), nil
+		return escalationNotice(*p, v, texts), nil
 	case rules.EventHoldPlace, rules.EventHoldLift:
-		var p holdPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
+		p, err := rules.Payload[rules.HoldData](e.Type, e.Payload)
+		if err != nil {
+			return nil, err
 		}
 		if p.By == rules.HoldOverride {
 			return nil, nil // the override's own flag tells it, with the producer's reason
 		}
-		return holdNotice(e.Type, p, v), nil
-	case rules.EventIncidentOpen, rules.IncidentReport:
-		var p incidentPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
+		return holdNotice(e.Type, *p, v), nil
+	case rules.EventIncidentOpen:
+		p, err := rules.Payload[rules.IncidentData](e.Type, e.Payload)
+		if err != nil {
+			return nil, err
 		}
 		if !p.Serious {
 			return nil, nil
 		}
-		return incidentNotice(p, v), nil
+		return incidentNotice(*p, v), nil
+	case rules.IncidentReport:
+		p, err := rules.Payload[rules.ReportData](e.Type, e.Payload)
+		if err != nil {
+			return nil, err
+		}
+		if !p.Serious {
+			return nil, nil
+		}
+		return incidentNotice(rules.IncidentData{ID: p.ID, Kind: p.Kind, Serious: p.Serious, Text: p.Text}, v), nil
 	case rules.EventFlag:
-		var p flagPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return nil, fmt.Errorf("decode flag: %w", err)
+		p, err := rules.Payload[rules.FlagData](e.Type, e.Payload)
+		if err != nil {
+			return nil, err
 		}
 		if p.Rule != rules.Override {
 			return nil, nil
@@ -112,7 +90,7 @@ func noticeFor(e ledger.Entry, v *rules.Overview, texts map[string]string) (*not
 	return nil, nil
 }
 
-func holdNotice(typ string, p holdPayload, v *rules.Overview) *notice {
+func holdNotice(typ string, p rules.HoldData, v *rules.Overview) *notice {
 	what := "the whole production"
 	if p.Firearm != "" {
 		what = "firearm " + p.Firearm
@@ -142,7 +120,7 @@ func holdNotice(typ string, p holdPayload, v *rules.Overview) *notice {
 	return n
 }
 
-func incidentNotice(p incidentPayload, v *rules.Overview) *notice {
+func incidentNotice(p rules.IncidentData, v *rules.Overview) *notice {
 	n := &notice{
 		Subject: fmt.Sprintf("SERIOUS INCIDENT %s: %s", p.ID, p.Kind),
 		Lines:   []string{fmt.Sprintf("A serious incident was opened on %s: %s (%s).", v.Name, p.Kind, p.ID)},

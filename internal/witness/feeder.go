@@ -2,7 +2,6 @@ package witness
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -180,10 +179,7 @@ func urgent(ctx context.Context, l *ledger.Log, from, to uint64) (bool, error) {
 		case rules.EventHoldPlace:
 			return true, nil
 		case rules.EventIncidentOpen:
-			var in struct {
-				Serious bool `json:"serious"`
-			}
-			if json.Unmarshal(e.Payload, &in) == nil && in.Serious {
+			if in, err := rules.Payload[rules.IncidentData](e.Type, e.Payload); err == nil && in.Serious {
 				return true, nil
 			}
 		}

@@ -135,7 +135,7 @@ func (b *builder) index(i uint64) *uint64 {
 func (b *builder) entry(it *Item, in bool) {
 	p := b.cur
 	*p = payload{}
-	decodeInto(p, it.Payload)
+	rules.DecodeFieldsInto(p, it.Payload)
 	var cause *uint64
 	isCause := deadlineTypes[it.Type] || !consequenceTypes[it.Type]
 	if !isCause && b.cause != nil {
@@ -197,7 +197,7 @@ func (b *builder) inPeriod(it *Item, p *payload, actor *Person, cause *uint64, s
 func facets(it *Item, p *payload) (rule, firearm, lot string, people []string) {
 	q := p
 	if it.Type == rules.EventRefused {
-		q = p.with()
+		q = p.WithFields()
 		rule = p.Rule
 	}
 	if it.Type == rules.EventFlag || it.Type == rules.EventFlagLift || it.Type == rules.EventFlagExpire || it.Type == rules.EventIncidentOpen {

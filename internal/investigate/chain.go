@@ -86,7 +86,7 @@ func (b *builder) findings(it *Item, p *payload, actor *Person, cause *uint64) {
 		if p.Rule == rules.Invalid || p.Rule == "" {
 			return
 		}
-		w := p.with()
+		w := p.WithFields()
 		f.Kind, f.Firearm, f.Lot = "refused", w.Firearm, w.Lot
 		f.Summary = fmt.Sprintf("%s tried %s; refused: %s", nameOf(actor), p.Do, p.Message)
 		acted(actor)

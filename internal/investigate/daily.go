@@ -112,7 +112,7 @@ func flagEnds(rec *Record, end time.Time) map[uint64]flagEnd {
 			continue
 		}
 		p = payload{}
-		decodeInto(&p, it.Payload)
+		rules.DecodeFieldsInto(&p, it.Payload)
 		switch it.Type {
 		case rules.EventFlag:
 			raised[p.Flag] = it.Index

@@ -58,7 +58,7 @@ func incidentPeriod(rec *Record, opts *Options) error {
 			continue
 		}
 		p = payload{}
-		decodeInto(&p, it.Payload)
+		rules.DecodeFieldsInto(&p, it.Payload)
 		switch {
 		case (it.Type == rules.EventIncidentOpen || it.Type == rules.IncidentReport) && p.ID == opts.Incident:
 			found = true

@@ -50,7 +50,7 @@ func (b *builder) trace(it *Item, p *payload, actor *Person, cause *uint64, in b
 	w := b.w
 	lotID := p.Lot
 	if it.Type == rules.EventRefused {
-		lotID = p.with().Lot
+		lotID = p.WithFields().Lot
 	}
 	if it.Type == rules.AmmoReceive {
 		w.lots[p.Lot] = &Lot{Lot: p.Lot, Kind: p.Kind, Caliber: p.Caliber, Count: p.Count, Supplier: p.Supplier, Receipt: p.Receipt, Received: it.Index, Steps: []LotStep{}, Discrepancies: []Discrepancy{}}
@@ -131,7 +131,7 @@ func (b *builder) lotStep(l *Lot, it *Item, p *payload, actor *Person) {
 			bad("counted %d rounds, expected %d", p.Counted, p.Expected)
 		}
 	case rules.EventRefused:
-		w := p.with()
+		w := p.WithFields()
 		s.Firearm, s.Rounds = w.Firearm, w.Rounds
 		bad("%s refused (%s): %s", p.Do, p.Rule, p.Message)
 	case rules.RoundFound:

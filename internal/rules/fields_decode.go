@@ -1,4 +1,4 @@
-package investigate
+package rules
 
 import (
 	"encoding/json"
@@ -14,23 +14,23 @@ import (
 // scanner below instead of by reflection. Anything it is not sure of (a null, a value
 // of another type, a key that differs from a known one only in case, a map, invalid
 // JSON) makes it give up, and encoding/json reads the whole payload instead: both
-// paths give the same payload (FuzzDecodePayload checks it).
+// paths give the same Fields (FuzzDecodeFields checks it).
 
-// decodeInto reads raw into p, which must be zero. A payload that does not decode
-// reads as empty (or as far as encoding/json got), so the entry still shows by its
-// type.
-func decodeInto(p *payload, raw []byte) {
+// DecodeFieldsInto reads raw into p, which must be zero. A payload that does not
+// decode reads as empty (or as far as encoding/json got), so a reader still shows the
+// entry by its type.
+func DecodeFieldsInto(p *Fields, raw []byte) {
 	if len(raw) == 0 {
 		return
 	}
 	if !p.fast(raw) {
-		*p = payload{}
+		*p = Fields{}
 		_ = json.Unmarshal(raw, p)
 	}
 }
 
 // fast decodes a flat object into p and reports whether it could.
-func (p *payload) fast(d []byte) bool {
+func (p *Fields) fast(d []byte) bool {
 	s := scan{d: d}
 	s.space()
 	if !s.take('{') {
@@ -66,7 +66,7 @@ func (p *payload) fast(d []byte) bool {
 }
 
 // field decodes the value of key at s into p's field of that name.
-func (p *payload) field(key []byte, s *scan) bool {
+func (p *Fields) field(key []byte, s *scan) bool {
 	switch string(key) {
 	case "id":
 		return s.str(&p.ID)
@@ -219,7 +219,7 @@ func (p *payload) field(key []byte, s *scan) bool {
 // payloadKeys are the JSON names of payload's fields, in lower case.
 var payloadKeys = func() map[string]bool {
 	keys := map[string]bool{}
-	for _, f := range jsonFields(payload{}) {
+	for _, f := range jsonFields(Fields{}) {
 		keys[f] = true
 	}
 	return keys

@@ -1,4 +1,4 @@
-package investigate
+package rules
 
 import (
 	"encoding/json"
@@ -9,8 +9,8 @@ import (
 )
 
 // slowPayload is the payload as encoding/json reads it.
-func slowPayload(raw []byte) (payload, error) {
-	var p payload
+func slowPayload(raw []byte) (Fields, error) {
+	var p Fields
 	err := json.Unmarshal(raw, &p)
 	return p, err
 }
@@ -19,7 +19,7 @@ func slowPayload(raw []byte) (payload, error) {
 // payload it must read what encoding/json does, and encoding/json must accept it.
 func checkFast(t *testing.T, raw []byte) (fast bool) {
 	t.Helper()
-	var p payload
+	var p Fields
 	fast = p.fast(raw)
 	slow, err := slowPayload(raw)
 	if fast && err != nil {
@@ -28,32 +28,18 @@ func checkFast(t *testing.T, raw []byte) (fast bool) {
 	if fast && !reflect.DeepEqual(p, slow) {
 		t.Fatalf("%q: scanner read\n%+v\nencoding/json\n%+v", raw, p, slow)
 	}
-	var q payload
-	decodeInto(&q, raw)
+	var q Fields
+	DecodeFieldsInto(&q, raw)
 	if len(raw) > 0 && !reflect.DeepEqual(q, slow) {
-		t.Fatalf("%q: decodeInto read\n%+v\nencoding/json\n%+v", raw, q, slow)
+		t.Fatalf("%q: DecodeFieldsInto read\n%+v\nencoding/json\n%+v", raw, q, slow)
 	}
 	return fast
 }
 
-func TestDecodePayloadWestern(t *testing.T) {
-	rec, _ := westernRecord(t)
-	fast := 0
-	for _, it := range rec.Entries {
-		if checkFast(t, it.Payload) {
-			fast++
-		}
-	}
-	// Only the person.add entries with a training map are left to encoding/json.
-	if fast < len(rec.Entries)*3/4 {
-		t.Errorf("the scanner read %d of %d payloads", fast, len(rec.Entries))
-	}
-}
-
-// TestDecodePayloadFields gives every field of payload a value of its type, so a
+// TestDecodeFieldsEveryField gives every field of payload a value of its type, so a
 // field the scanner does not know (or reads into the wrong place) shows.
-func TestDecodePayloadFields(t *testing.T) {
-	typ := reflect.TypeOf(payload{})
+func TestDecodeFieldsEveryField(t *testing.T) {
+	typ := reflect.TypeOf(Fields{})
 	for i := range typ.NumField() {
 		f := typ.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -87,8 +73,8 @@ func TestDecodePayloadFields(t *testing.T) {
 			if !fast && f.Type.Kind() != reflect.Map {
 				t.Errorf("%s: left to encoding/json", raw)
 			}
-			var p payload
-			decodeInto(&p, []byte(raw))
+			var p Fields
+			DecodeFieldsInto(&p, []byte(raw))
 			if reflect.ValueOf(p).Field(i).IsZero() {
 				t.Errorf("%s: field %s not set", raw, f.Name)
 			}
@@ -96,7 +82,7 @@ func TestDecodePayloadFields(t *testing.T) {
 	}
 }
 
-func TestDecodePayloadEdges(t *testing.T) {
+func TestDecodeFieldsEdges(t *testing.T) {
 	tests := []struct {
 		raw  string
 		fast bool
@@ -148,8 +134,8 @@ func TestDecodePayloadEdges(t *testing.T) {
 	}
 }
 
-// FuzzDecodePayload: the scanner reads nothing differently from encoding/json.
-func FuzzDecodePayload(f *testing.F) {
+// FuzzDecodeFields: the scanner reads nothing differently from encoding/json.
+func FuzzDecodeFields(f *testing.F) {
 	for _, s := range []string{
 		`{"firearm":"f-1","to":"actor-1"}`,
 		`{"do":"firearm.handoff","with":{"firearm":"f-1"},"rule":"role-required","message":"no"}`,

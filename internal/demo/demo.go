@@ -34,19 +34,8 @@ type Login struct {
 	Password string
 }
 
-// person is one person of the cast, as person.add takes them.
-type person struct {
-	ID             string             `json:"id"`
-	Name           string             `json:"name"`
-	Roles          []string           `json:"roles"`
-	Department     string             `json:"department,omitempty"`
-	DepartmentHead bool               `json:"department_head,omitempty"`
-	CertifiedUntil string             `json:"certified_until,omitempty"`
-	Training       map[string]float64 `json:"training,omitempty"`
-}
-
 // Cast is the production's people: those of the clean day scenario.
-var Cast = []person{
+var Cast = []rules.PersonData{
 	{ID: "ana", Name: "Ana Ruiz", Roles: []string{"armorer"}, Department: "armory", DepartmentHead: true, CertifiedUntil: "2099-12-31"},
 	{ID: "dan", Name: "Dan Cole", Roles: []string{"first_ad"}, Department: "ad", DepartmentHead: true},
 	{ID: "kim", Name: "Kim Lee", Roles: []string{"actor"}, Training: map[string]float64{"revolver": 3, "blank_fire": 4}},

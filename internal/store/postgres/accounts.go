@@ -9,10 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"coldset/internal/auth"
+	"coldset/internal/store"
 )
-
-var _ auth.Store = (*Store)(nil)
 
 // foreignKeyViolation is the SQLSTATE of a row naming an account that does not exist.
 const foreignKeyViolation = "23503"
@@ -21,26 +19,26 @@ const foreignKeyViolation = "23503"
 // ON CONFLICT DO NOTHING turns a lost race into "no row" rather than an error.
 
 // CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
 	err := s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (email) DO NOTHING RETURNING id`, a.Email, a.PasswordHash, a.Admin, a.Created).Scan(&a.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = auth.ErrExists
+		err = store.ErrAccountExists
 	}
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
+		return store.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
 	}
 	return a, nil
 }
 
 const accountColumns = "id, email, password_hash, admin, created"
 
-func scanAccount(row pgx.Row) (auth.Account, error) {
-	var a auth.Account
+func scanAccount(row pgx.Row) (store.Account, error) {
+	var a store.Account
 	if err := row.Scan(&a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return a, auth.ErrNotFound
+			return a, store.ErrAccountNotFound
 		}
 		return a, err
 	}
@@ -49,7 +47,7 @@ func scanAccount(row pgx.Row) (auth.Account, error) {
 }
 
 // AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, error) {
+func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
 	a, err := scanAccount(s.pool.QueryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -63,7 +61,7 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
 		if err == nil && tag.RowsAffected() == 0 {
-			err = auth.ErrNotFound
+			err = store.ErrAccountNotFound
 		}
 		if err != nil {
 			return err
@@ -77,12 +75,12 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
+func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
 	rows, err := s.pool.Query(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Account, error) { return scanAccount(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Account, error) { return scanAccount(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
@@ -91,7 +89,7 @@ func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error {
 	var expires *time.Time
 	if !c.Expires.IsZero() {
 		expires = &c.Expires
@@ -108,17 +106,17 @@ func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (auth.Credential, auth.Account, error) {
-	c := auth.Credential{Hash: hash}
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (store.Credential, store.Account, error) {
+	c := store.Credential{Hash: hash}
 	var expires *time.Time
-	var a auth.Account
+	var a store.Account
 	err := s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = $1 AND (c.expires IS NULL OR c.expires > $2)`, hash, now).
 		Scan(&c.Account, &c.Kind, &c.Created, &expires, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, a, fmt.Errorf("credential: %w", auth.ErrNotFound)
+		return c, a, fmt.Errorf("credential: %w", store.ErrAccountNotFound)
 	}
 	if err != nil {
 		return c, a, fmt.Errorf("credential: %w", err)
@@ -139,20 +137,20 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) error {
 	tag, err := s.pool.Exec(ctx, `INSERT INTO memberships (account, production, person) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, m.Account, m.Production, m.Person)
 	var pgErr *pgconn.PgError
 	switch {
 	case errors.As(err, &pgErr) && pgErr.Code == foreignKeyViolation:
-		err = auth.ErrNotFound
+		err = store.ErrAccountNotFound
 	case err == nil && tag.RowsAffected() == 0:
 		// A membership was there: the same one (granting twice is fine) or a clash.
 		var same bool
 		err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM memberships WHERE account = $1 AND production = $2 AND person = $3)",
 			m.Account, m.Production, m.Person).Scan(&same)
 		if err == nil && !same {
-			err = auth.ErrExists
+			err = store.ErrAccountExists
 		}
 	}
 	if err != nil {
@@ -162,21 +160,21 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]auth.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) ([]store.Membership, error) {
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = $1 ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]auth.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) ([]store.Membership, error) {
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = $1 ORDER BY person", production)
 }
 
-func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.Membership, error) {
+func (s *Store) memberships(ctx context.Context, query string, arg any) ([]store.Membership, error) {
 	rows, err := s.pool.Query(ctx, query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[auth.Membership])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[store.Membership])
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
@@ -184,14 +182,14 @@ func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]store.Credential, error) {
 	rows, err := s.pool.Query(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = $1 AND kind = $2 AND (expires IS NULL OR expires > $3) ORDER BY created, hash`, account, kind, now)
 	if err != nil {
 		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Credential, error) {
-		c := auth.Credential{Account: account, Kind: kind}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Credential, error) {
+		c := store.Credential{Account: account, Kind: kind}
 		var expires *time.Time
 		if err := r.Scan(&c.Hash, &c.Created, &expires); err != nil {
 			return c, err
@@ -214,7 +212,7 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) error {
 	var used *time.Time
 	if !l.Used.IsZero() {
 		used = &l.Used
@@ -231,7 +229,7 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) err
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (store.PasswordLink, store.Account, error) {
 	l, a, err := passwordLink(ctx, s.pool, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -242,16 +240,16 @@ func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.Pass
 // passwordLink reads the link with that hash and its account.
 func passwordLink(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, hash []byte) (auth.PasswordLink, auth.Account, error) {
-	l := auth.PasswordLink{Hash: hash}
-	var a auth.Account
+}, hash []byte) (store.PasswordLink, store.Account, error) {
+	l := store.PasswordLink{Hash: hash}
+	var a store.Account
 	var used *time.Time
 	err := q.QueryRow(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = $1`, hash).
 		Scan(&l.Account, &l.Purpose, &l.Created, &l.Expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return l, a, auth.ErrNotFound
+		return l, a, store.ErrAccountNotFound
 	}
 	if err != nil {
 		return l, a, err
@@ -267,13 +265,13 @@ func passwordLink(ctx context.Context, q interface {
 // and ends its sessions, in one transaction. The account's row is locked before the
 // link is read, so that two uses at once of one link, or of two links of the
 // account, set the password once.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
-	var a auth.Account
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (store.Account, error) {
+	var a store.Account
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, "SELECT account FROM password_links WHERE hash = $1", hash).Scan(&account)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return auth.ErrNotFound
+			return store.ErrAccountNotFound
 		}
 		if err != nil {
 			return err
@@ -286,9 +284,9 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		case err != nil:
 			return err
 		case !l.Used.IsZero():
-			return auth.ErrLinkUsed
+			return store.ErrLinkUsed
 		case !now.Before(l.Expires):
-			return auth.ErrLinkExpired
+			return store.ErrLinkExpired
 		}
 		if _, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", passwordHash, acct.ID); err != nil {
 			return err
@@ -301,7 +299,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		return nil
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+		return store.Account{}, fmt.Errorf("use password link: %w", err)
 	}
 	return a, nil
 }
@@ -311,6 +309,6 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 func endSessionsAndLinks(ctx context.Context, tx pgx.Tx, account int64, now time.Time) error {
 	var b pgx.Batch
 	b.Queue("UPDATE password_links SET used = $1 WHERE account = $2 AND used IS NULL", now, account)
-	b.Queue("DELETE FROM credentials WHERE account = $1 AND kind = $2", account, auth.KindSession)
+	b.Queue("DELETE FROM credentials WHERE account = $1 AND kind = $2", account, store.CredentialSession)
 	return tx.SendBatch(ctx, &b).Close()
 }

@@ -13,7 +13,7 @@ import (
 	"coldset/internal/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
 // Store is a store.Store on a PostgreSQL database. It is safe for concurrent use,
 // and any number of processes may share the database.

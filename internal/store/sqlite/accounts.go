@@ -7,17 +7,15 @@ import (
 	"fmt"
 	"time"
 
-	"coldset/internal/auth"
+	"coldset/internal/store"
 )
-
-var _ auth.Store = (*Store)(nil)
 
 // Writes go through the single write connection in immediate transactions, so the
 // existence checks below cannot race with another writer: no constraint error codes
 // need decoding.
 
 // CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -25,25 +23,25 @@ func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account
 			return err
 		}
 		if n > 0 {
-			return auth.ErrExists
+			return store.ErrAccountExists
 		}
 		return tx.QueryRowContext(ctx, "INSERT INTO accounts (email, password_hash, admin, created) VALUES (?, ?, ?, ?) RETURNING id",
 			a.Email, a.PasswordHash, a.Admin, a.Created.UnixMicro()).Scan(&a.ID)
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
+		return store.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
 	}
 	return a, nil
 }
 
 const accountColumns = "id, email, password_hash, admin, created"
 
-func scanAccount(row interface{ Scan(...any) error }) (auth.Account, error) {
-	var a auth.Account
+func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
+	var a store.Account
 	var created int64
 	if err := row.Scan(&a.ID, &a.Email, &a.PasswordHash, &a.Admin, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return a, auth.ErrNotFound
+			return a, store.ErrAccountNotFound
 		}
 		return a, err
 	}
@@ -52,7 +50,7 @@ func scanAccount(row interface{ Scan(...any) error }) (auth.Account, error) {
 }
 
 // AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, error) {
+func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
 	a, err := scanAccount(s.read.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = ?", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -80,13 +78,13 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
+func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
 	rows, err := s.read.QueryContext(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
 	defer rows.Close()
-	out := []auth.Account{}
+	out := []store.Account{}
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
@@ -102,7 +100,7 @@ func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND expires <= ?", c.Account, c.Created.UnixMicro()); err != nil {
 			return err
@@ -118,19 +116,19 @@ func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (auth.Credential, auth.Account, error) {
-	c := auth.Credential{Hash: hash}
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (store.Credential, store.Account, error) {
+	c := store.Credential{Hash: hash}
 	var created int64
 	var expires sql.NullInt64
 	var accountCreated int64
-	var a auth.Account
+	var a store.Account
 	err := s.read.QueryRowContext(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = ? AND (c.expires IS NULL OR c.expires > ?)`, hash, now.UnixMicro()).
 		Scan(&c.Account, &c.Kind, &created, &expires, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &accountCreated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, a, fmt.Errorf("credential: %w", auth.ErrNotFound)
+		return c, a, fmt.Errorf("credential: %w", store.ErrAccountNotFound)
 	}
 	if err != nil {
 		return c, a, fmt.Errorf("credential: %w", err)
@@ -152,14 +150,14 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", m.Account).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
-			return auth.ErrNotFound
+			return store.ErrAccountNotFound
 		}
 		var account int64
 		var person string
@@ -169,7 +167,7 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 		case err == nil && account == m.Account && person == m.Person:
 			return nil
 		case err == nil:
-			return auth.ErrExists
+			return store.ErrAccountExists
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -183,24 +181,24 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]auth.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) ([]store.Membership, error) {
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = ? ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]auth.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) ([]store.Membership, error) {
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = ? ORDER BY person", production)
 }
 
-func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.Membership, error) {
+func (s *Store) memberships(ctx context.Context, query string, arg any) ([]store.Membership, error) {
 	rows, err := s.read.QueryContext(ctx, query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
 	defer rows.Close()
-	out := []auth.Membership{}
+	out := []store.Membership{}
 	for rows.Next() {
-		var m auth.Membership
+		var m store.Membership
 		if err := rows.Scan(&m.Account, &m.Production, &m.Person); err != nil {
 			return nil, fmt.Errorf("list memberships: %w", err)
 		}
@@ -231,7 +229,7 @@ func oneRow(res sql.Result) error {
 		return err
 	}
 	if n == 0 {
-		return auth.ErrNotFound
+		return store.ErrAccountNotFound
 	}
 	return nil
 }
@@ -245,16 +243,16 @@ func nullMicros(t time.Time) any {
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]store.Credential, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = ? AND kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created, hash`, account, kind, now.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
 	}
 	defer rows.Close()
-	out := []auth.Credential{}
+	out := []store.Credential{}
 	for rows.Next() {
-		c := auth.Credential{Account: account, Kind: kind}
+		c := store.Credential{Account: account, Kind: kind}
 		var created int64
 		var expires sql.NullInt64
 		if err := rows.Scan(&c.Hash, &created, &expires); err != nil {
@@ -278,7 +276,7 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM password_links WHERE expires <= ?", l.Created.Add(-linkKeep).UnixMicro()); err != nil {
 			return err
@@ -294,7 +292,7 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) err
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (store.PasswordLink, store.Account, error) {
 	l, a, err := passwordLink(ctx, s.read, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -304,9 +302,9 @@ func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.Pass
 
 func passwordLink(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, hash []byte) (auth.PasswordLink, auth.Account, error) {
-	l := auth.PasswordLink{Hash: hash}
-	var a auth.Account
+}, hash []byte) (store.PasswordLink, store.Account, error) {
+	l := store.PasswordLink{Hash: hash}
+	var a store.Account
 	var created, expires, accountCreated int64
 	var used sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
@@ -314,7 +312,7 @@ func passwordLink(ctx context.Context, q interface {
 		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = ?`, hash).
 		Scan(&l.Account, &l.Purpose, &created, &expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &accountCreated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return l, a, auth.ErrNotFound
+		return l, a, store.ErrAccountNotFound
 	}
 	if err != nil {
 		return l, a, err
@@ -328,17 +326,17 @@ func passwordLink(ctx context.Context, q interface {
 
 // UsePasswordLink sets the password through the link, uses up the account's links
 // and ends its sessions, in one transaction.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
-	var a auth.Account
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (store.Account, error) {
+	var a store.Account
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		l, acct, err := passwordLink(ctx, tx, hash)
 		switch {
 		case err != nil:
 			return err
 		case !l.Used.IsZero():
-			return auth.ErrLinkUsed
+			return store.ErrLinkUsed
 		case !now.Before(l.Expires):
-			return auth.ErrLinkExpired
+			return store.ErrLinkExpired
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, acct.ID); err != nil {
 			return err
@@ -351,7 +349,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		return nil
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+		return store.Account{}, fmt.Errorf("use password link: %w", err)
 	}
 	return a, nil
 }
@@ -362,6 +360,6 @@ func endSessionsAndLinks(ctx context.Context, tx *sql.Tx, account int64, now tim
 	if _, err := tx.ExecContext(ctx, "UPDATE password_links SET used = ? WHERE account = ? AND used IS NULL", now.UnixMicro(), account); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND kind = ?", account, auth.KindSession)
+	_, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND kind = ?", account, store.CredentialSession)
 	return err
 }

@@ -9,22 +9,20 @@ import (
 	"fmt"
 	"time"
 
-	"coldset/internal/notify"
+	"coldset/internal/store"
 )
 
-var _ notify.Store = (*Store)(nil)
-
 // Contacts returns production's contacts, or none.
-func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Contact, error) {
+func (s *Store) Contacts(ctx context.Context, production string) ([]store.Contact, error) {
 	var list string
 	err := s.read.QueryRowContext(ctx, "SELECT list FROM contacts WHERE production = ?", production).Scan(&list)
 	if errors.Is(err, sql.ErrNoRows) {
-		return []notify.Contact{}, nil
+		return []store.Contact{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
-	cs := []notify.Contact{}
+	cs := []store.Contact{}
 	if err := json.Unmarshal([]byte(list), &cs); err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
@@ -32,9 +30,9 @@ func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Conta
 }
 
 // SetContacts replaces production's contacts.
-func (s *Store) SetContacts(ctx context.Context, production string, cs []notify.Contact) error {
+func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) error {
 	if cs == nil {
-		cs = []notify.Contact{}
+		cs = []store.Contact{}
 	}
 	list, err := json.Marshal(cs)
 	if err == nil {
@@ -63,7 +61,7 @@ func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, er
 
 // Enqueue writes msgs (skipping rows already there) and moves the cursor up to next,
 // in one transaction on the single writer.
-func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []notify.Message, now time.Time) error {
+func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range msgs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (production, idx, event, contact, channel, address, secret,
@@ -87,8 +85,8 @@ func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msg
 const outboxColumns = `id, production, idx, event, contact, channel, address, secret, subject, body, status,
 	tries, created, next_at, delivered, claim`
 
-func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) {
-	var d notify.Delivery
+func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
+	var d store.Delivery
 	var idx, created, nextAt int64
 	var delivered sql.NullInt64
 	if err := row.Scan(&d.ID, &d.Production, &idx, &d.Event, &d.Contact, &d.Channel, &d.Address, &d.Secret,
@@ -106,7 +104,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) 
 
 // Claim leases due pending rows. The single writer connection serialises claims, so
 // the UPDATE's own check of the earlier lease is enough.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Delivery, error) {
 	token := rand.Text()
 	rows, err := s.write.QueryContext(ctx, `UPDATE outbox SET claim = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= ? AND claimed_until <= ?
@@ -116,7 +114,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		return nil, fmt.Errorf("claim outbox rows: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Delivery
+	var out []store.Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -131,19 +129,19 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 }
 
 // Finish records one attempt at a claimed row and releases the claim.
-func (s *Store) Finish(ctx context.Context, d notify.Delivery, a notify.Attempt, retry time.Time) error {
+func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		status, nextAt := notify.StatusPending, retry.UnixMicro()
+		status, nextAt := store.StatusPending, retry.UnixMicro()
 		var delivered any
 		if a.OK {
-			status, nextAt, delivered = notify.StatusDelivered, a.At.UnixMicro(), a.At.UnixMicro()
+			status, nextAt, delivered = store.StatusDelivered, a.At.UnixMicro(), a.At.UnixMicro()
 		}
 		var tries int
 		err := tx.QueryRowContext(ctx, `UPDATE outbox SET status = ?, tries = tries + 1, next_at = ?, delivered = ?,
 			claim = '', claimed_until = 0 WHERE id = ? AND claim = ? AND status = 'pending' RETURNING tries`,
 			status, nextAt, delivered, d.ID, d.Claim).Scan(&tries)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notify.ErrLost
+			return store.ErrClaimLost
 		}
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ import (
 	"coldset/internal/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
 // busyTimeoutMillis is how long a connection waits for another process holding the
 // database lock before giving up with SQLITE_BUSY.

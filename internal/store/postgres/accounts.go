@@ -19,9 +19,10 @@ const foreignKeyViolation = "23503"
 // ON CONFLICT DO NOTHING turns a lost race into "no row" rather than an error.
 
 // CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
+	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
-	err := s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
+	err = s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (email) DO NOTHING RETURNING id`, a.Email, a.PasswordHash, a.Admin, a.Created).Scan(&a.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = store.ErrAccountExists
@@ -47,7 +48,8 @@ func scanAccount(row pgx.Row) (store.Account, error) {
 }
 
 // AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
+func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
+	defer markFault(&err)
 	a, err := scanAccount(s.pool.QueryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -57,8 +59,9 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account
 
 // SetPassword replaces an account's password hash, uses up its password links and
 // ends its sessions.
-func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) SetPassword(ctx context.Context, account int64, hash string) (err error) {
+	defer markFault(&err)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = store.ErrAccountNotFound
@@ -75,7 +78,8 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
+func (s *Store) Accounts(ctx context.Context) (_ []store.Account, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
@@ -89,7 +93,8 @@ func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) (err error) {
+	defer markFault(&err)
 	var expires *time.Time
 	if !c.Expires.IsZero() {
 		expires = &c.Expires
@@ -98,7 +103,7 @@ func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error 
 	b.Queue("DELETE FROM credentials WHERE account = $1 AND expires <= $2", c.Account, c.Created)
 	b.Queue("INSERT INTO credentials (hash, account, kind, created, expires) VALUES ($1, $2, $3, $4, $5)",
 		c.Hash, c.Account, c.Kind, c.Created, expires)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("create %s for account %d: %w", c.Kind, c.Account, err)
 	}
@@ -106,11 +111,12 @@ func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error 
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (store.Credential, store.Account, error) {
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (_ store.Credential, _ store.Account, err error) {
+	defer markFault(&err)
 	c := store.Credential{Hash: hash}
 	var expires *time.Time
 	var a store.Account
-	err := s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
+	err = s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = $1 AND (c.expires IS NULL OR c.expires > $2)`, hash, now).
@@ -129,7 +135,8 @@ func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Tim
 }
 
 // DeleteCredential removes the credential with that hash, if there is one.
-func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
+func (s *Store) DeleteCredential(ctx context.Context, hash []byte) (err error) {
+	defer markFault(&err)
 	if _, err := s.pool.Exec(ctx, "DELETE FROM credentials WHERE hash = $1", hash); err != nil {
 		return fmt.Errorf("delete credential: %w", err)
 	}
@@ -137,7 +144,8 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m store.Membership) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) (err error) {
+	defer markFault(&err)
 	tag, err := s.pool.Exec(ctx, `INSERT INTO memberships (account, production, person) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, m.Account, m.Production, m.Person)
 	var pgErr *pgconn.PgError
@@ -160,12 +168,14 @@ func (s *Store) Grant(ctx context.Context, m store.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]store.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = $1 ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]store.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = $1 ORDER BY person", production)
 }
 
@@ -182,7 +192,8 @@ func (s *Store) memberships(ctx context.Context, query string, arg any) ([]store
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]store.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) (_ []store.Credential, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = $1 AND kind = $2 AND (expires IS NULL OR expires > $3) ORDER BY created, hash`, account, kind, now)
 	if err != nil {
@@ -212,7 +223,8 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) (err error) {
+	defer markFault(&err)
 	var used *time.Time
 	if !l.Used.IsZero() {
 		used = &l.Used
@@ -221,7 +233,7 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) er
 	b.Queue("DELETE FROM password_links WHERE expires <= $1", l.Created.Add(-linkKeep))
 	b.Queue("INSERT INTO password_links (hash, account, purpose, created, expires, used) VALUES ($1, $2, $3, $4, $5, $6)",
 		l.Hash, l.Account, l.Purpose, l.Created, l.Expires, used)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("create password link for account %d: %w", l.Account, err)
 	}
@@ -229,7 +241,8 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) er
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (store.PasswordLink, store.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (_ store.PasswordLink, _ store.Account, err error) {
+	defer markFault(&err)
 	l, a, err := passwordLink(ctx, s.pool, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -265,9 +278,10 @@ func passwordLink(ctx context.Context, q interface {
 // and ends its sessions, in one transaction. The account's row is locked before the
 // link is read, so that two uses at once of one link, or of two links of the
 // account, set the password once.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (store.Account, error) {
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (_ store.Account, err error) {
+	defer markFault(&err)
 	var a store.Account
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, "SELECT account FROM password_links WHERE hash = $1", hash).Scan(&account)
 		if errors.Is(err, pgx.ErrNoRows) {

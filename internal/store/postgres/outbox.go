@@ -18,9 +18,10 @@ import (
 // they take with FOR UPDATE SKIP LOCKED, so two claimers never take one row.
 
 // Contacts returns production's contacts, or none.
-func (s *Store) Contacts(ctx context.Context, production string) ([]store.Contact, error) {
+func (s *Store) Contacts(ctx context.Context, production string) (_ []store.Contact, err error) {
+	defer markFault(&err)
 	var list []byte
-	err := s.pool.QueryRow(ctx, "SELECT list FROM contacts WHERE production = $1", production).Scan(&list)
+	err = s.pool.QueryRow(ctx, "SELECT list FROM contacts WHERE production = $1", production).Scan(&list)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return []store.Contact{}, nil
 	}
@@ -35,7 +36,8 @@ func (s *Store) Contacts(ctx context.Context, production string) ([]store.Contac
 }
 
 // SetContacts replaces production's contacts.
-func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) error {
+func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) (err error) {
+	defer markFault(&err)
 	if cs == nil {
 		cs = []store.Contact{}
 	}
@@ -51,9 +53,10 @@ func (s *Store) SetContacts(ctx context.Context, production string, cs []store.C
 }
 
 // OutboxCursor returns the first index of production not yet in the outbox.
-func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, error) {
+func (s *Store) OutboxCursor(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	var next int64
-	err := s.pool.QueryRow(ctx, "SELECT next FROM outbox_cursors WHERE production = $1", production).Scan(&next)
+	err = s.pool.QueryRow(ctx, "SELECT next FROM outbox_cursors WHERE production = $1", production).Scan(&next)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
@@ -65,7 +68,8 @@ func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, er
 
 // Enqueue writes msgs (skipping rows already there) and moves the cursor up to next,
 // in one transaction.
-func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) error {
+func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) (err error) {
+	defer markFault(&err)
 	var b pgx.Batch
 	for _, m := range msgs {
 		b.Queue(`INSERT INTO outbox (production, idx, event, contact, channel, address, secret, subject, body, status,
@@ -75,7 +79,7 @@ func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msg
 	}
 	b.Queue(`INSERT INTO outbox_cursors (production, next) VALUES ($1, $2)
 		ON CONFLICT (production) DO UPDATE SET next = GREATEST(outbox_cursors.next, excluded.next)`, production, int64(next))
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("enqueue outbox of %s: %w", production, err)
 	}
@@ -103,7 +107,8 @@ func scanDelivery(row pgx.Row) (store.Delivery, error) {
 
 // Claim leases due pending rows. SKIP LOCKED passes over rows another claim is taking
 // right now; a row it has taken has a lease in the future and no longer matches.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Delivery, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, `UPDATE outbox SET claim = $1, claimed_until = $2
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= $3 AND claimed_until <= $3
 			ORDER BY next_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
@@ -119,8 +124,9 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 }
 
 // Finish records one attempt at a claimed row and releases the claim.
-func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) (err error) {
+	defer markFault(&err)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		status, nextAt := store.StatusPending, retry
 		var delivered *time.Time
 		if a.OK {

@@ -10,7 +10,8 @@ import (
 )
 
 // Deliveries lists production's outbox rows, newest entry first, with their attempts.
-func (s *Store) Deliveries(ctx context.Context, production string) ([]store.Delivery, error) {
+func (s *Store) Deliveries(ctx context.Context, production string) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE production = $1 ORDER BY idx DESC, id", production)
 	if err != nil {
 		return nil, fmt.Errorf("deliveries of %s: %w", production, err)

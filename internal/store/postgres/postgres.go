@@ -50,7 +50,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // Close ends every Watch and closes the pool, waiting for connections in use to be
 // released.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer markFault(&err)
 	s.close()
 	s.watchers.Wait()
 	s.pool.Close()

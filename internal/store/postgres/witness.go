@@ -11,8 +11,9 @@ import (
 
 // AddCosignature keeps a witness's cosigned checkpoint; one already kept for the same
 // production, witness and size stays as it was.
-func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) error {
-	_, err := s.pool.Exec(ctx,
+func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) (err error) {
+	defer markFault(&err)
+	_, err = s.pool.Exec(ctx,
 		`INSERT INTO witness_cosignatures (production, witness, size, note) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (production, witness, size) DO NOTHING`,
 		c.Production, c.Witness, int64(c.Size), c.Note)
@@ -24,7 +25,8 @@ func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) error {
 
 // LatestCosignatures returns each witness's cosignature of the largest size of
 // production's log, sorted by witness name.
-func (s *Store) LatestCosignatures(ctx context.Context, production string) ([]store.Cosignature, error) {
+func (s *Store) LatestCosignatures(ctx context.Context, production string) (_ []store.Cosignature, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx,
 		`SELECT DISTINCT ON (witness) witness, size, note FROM witness_cosignatures
 		WHERE production = $1 ORDER BY witness, size DESC`, production)

@@ -15,9 +15,10 @@ import (
 // need decoding.
 
 // CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
+	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE email = ?", a.Email).Scan(&n); err != nil {
 			return err
@@ -50,7 +51,8 @@ func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
 }
 
 // AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
+func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
+	defer markFault(&err)
 	a, err := scanAccount(s.read.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = ?", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -60,8 +62,9 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account
 
 // SetPassword replaces an account's password hash, uses up its password links and
 // ends its sessions.
-func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) SetPassword(ctx context.Context, account int64, hash string) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", hash, account)
 		if err == nil {
 			err = oneRow(res)
@@ -78,7 +81,8 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
+func (s *Store) Accounts(ctx context.Context) (_ []store.Account, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
@@ -100,8 +104,9 @@ func (s *Store) Accounts(ctx context.Context) ([]store.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND expires <= ?", c.Account, c.Created.UnixMicro()); err != nil {
 			return err
 		}
@@ -116,13 +121,14 @@ func (s *Store) CreateCredential(ctx context.Context, c store.Credential) error 
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (store.Credential, store.Account, error) {
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (_ store.Credential, _ store.Account, err error) {
+	defer markFault(&err)
 	c := store.Credential{Hash: hash}
 	var created int64
 	var expires sql.NullInt64
 	var accountCreated int64
 	var a store.Account
-	err := s.read.QueryRowContext(ctx, `SELECT c.account, c.kind, c.created, c.expires,
+	err = s.read.QueryRowContext(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = ? AND (c.expires IS NULL OR c.expires > ?)`, hash, now.UnixMicro()).
@@ -142,7 +148,8 @@ func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Tim
 }
 
 // DeleteCredential removes the credential with that hash, if there is one.
-func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
+func (s *Store) DeleteCredential(ctx context.Context, hash []byte) (err error) {
+	defer markFault(&err)
 	if _, err := s.write.ExecContext(ctx, "DELETE FROM credentials WHERE hash = ?", hash); err != nil {
 		return fmt.Errorf("delete credential: %w", err)
 	}
@@ -150,8 +157,9 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m store.Membership) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", m.Account).Scan(&n); err != nil {
 			return err
@@ -181,12 +189,14 @@ func (s *Store) Grant(ctx context.Context, m store.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]store.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = ? ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]store.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = ? ORDER BY person", production)
 }
 
@@ -243,7 +253,8 @@ func nullMicros(t time.Time) any {
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]store.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) (_ []store.Credential, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = ? AND kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created, hash`, account, kind, now.UnixMicro())
 	if err != nil {
@@ -276,8 +287,9 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM password_links WHERE expires <= ?", l.Created.Add(-linkKeep).UnixMicro()); err != nil {
 			return err
 		}
@@ -292,7 +304,8 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) er
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (store.PasswordLink, store.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (_ store.PasswordLink, _ store.Account, err error) {
+	defer markFault(&err)
 	l, a, err := passwordLink(ctx, s.read, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -326,9 +339,10 @@ func passwordLink(ctx context.Context, q interface {
 
 // UsePasswordLink sets the password through the link, uses up the account's links
 // and ends its sessions, in one transaction.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (store.Account, error) {
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (_ store.Account, err error) {
+	defer markFault(&err)
 	var a store.Account
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		l, acct, err := passwordLink(ctx, tx, hash)
 		switch {
 		case err != nil:

@@ -13,9 +13,10 @@ import (
 )
 
 // Contacts returns production's contacts, or none.
-func (s *Store) Contacts(ctx context.Context, production string) ([]store.Contact, error) {
+func (s *Store) Contacts(ctx context.Context, production string) (_ []store.Contact, err error) {
+	defer markFault(&err)
 	var list string
-	err := s.read.QueryRowContext(ctx, "SELECT list FROM contacts WHERE production = ?", production).Scan(&list)
+	err = s.read.QueryRowContext(ctx, "SELECT list FROM contacts WHERE production = ?", production).Scan(&list)
 	if errors.Is(err, sql.ErrNoRows) {
 		return []store.Contact{}, nil
 	}
@@ -30,7 +31,8 @@ func (s *Store) Contacts(ctx context.Context, production string) ([]store.Contac
 }
 
 // SetContacts replaces production's contacts.
-func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) error {
+func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) (err error) {
+	defer markFault(&err)
 	if cs == nil {
 		cs = []store.Contact{}
 	}
@@ -47,9 +49,10 @@ func (s *Store) SetContacts(ctx context.Context, production string, cs []store.C
 }
 
 // OutboxCursor returns the first index of production not yet in the outbox.
-func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, error) {
+func (s *Store) OutboxCursor(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	var next int64
-	err := s.read.QueryRowContext(ctx, "SELECT next FROM outbox_cursors WHERE production = ?", production).Scan(&next)
+	err = s.read.QueryRowContext(ctx, "SELECT next FROM outbox_cursors WHERE production = ?", production).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -61,8 +64,9 @@ func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, er
 
 // Enqueue writes msgs (skipping rows already there) and moves the cursor up to next,
 // in one transaction on the single writer.
-func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range msgs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (production, idx, event, contact, channel, address, secret,
 				subject, body, status, created, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -104,7 +108,8 @@ func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
 
 // Claim leases due pending rows. The single writer connection serialises claims, so
 // the UPDATE's own check of the earlier lease is enough.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Delivery, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	token := rand.Text()
 	rows, err := s.write.QueryContext(ctx, `UPDATE outbox SET claim = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= ? AND claimed_until <= ?
@@ -129,8 +134,9 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 }
 
 // Finish records one attempt at a claimed row and releases the claim.
-func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		status, nextAt := store.StatusPending, retry.UnixMicro()
 		var delivered any
 		if a.OK {

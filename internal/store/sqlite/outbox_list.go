@@ -9,7 +9,8 @@ import (
 )
 
 // Deliveries lists production's outbox rows, newest entry first, with their attempts.
-func (s *Store) Deliveries(ctx context.Context, production string) ([]store.Delivery, error) {
+func (s *Store) Deliveries(ctx context.Context, production string) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE production = ? ORDER BY idx DESC, id",
 		production)
 	if err != nil {

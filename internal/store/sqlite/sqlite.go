@@ -149,7 +149,8 @@ func checkDurable(ctx context.Context, db *sql.DB) error {
 // Close stops the checkpoints and closes both pools. Appends in flight finish or
 // fail first. The last connection to close copies the WAL into the database file
 // and removes it, as SQLite does.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer markFault(&err)
 	var errs []error
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.close())

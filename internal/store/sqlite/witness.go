@@ -9,8 +9,9 @@ import (
 
 // AddCosignature keeps a witness's cosigned checkpoint; one already kept for the same
 // production, witness and size stays as it was.
-func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) error {
-	_, err := s.write.ExecContext(ctx,
+func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) (err error) {
+	defer markFault(&err)
+	_, err = s.write.ExecContext(ctx,
 		`INSERT INTO witness_cosignatures (production, witness, size, note) VALUES (?, ?, ?, ?)
 		ON CONFLICT (production, witness, size) DO NOTHING`,
 		c.Production, c.Witness, int64(c.Size), c.Note)
@@ -22,7 +23,8 @@ func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) error {
 
 // LatestCosignatures returns each witness's cosignature of the largest size of
 // production's log, sorted by witness name.
-func (s *Store) LatestCosignatures(ctx context.Context, production string) ([]store.Cosignature, error) {
+func (s *Store) LatestCosignatures(ctx context.Context, production string) (_ []store.Cosignature, err error) {
+	defer markFault(&err)
 	// SQLite returns the other columns of the row holding max(size) (a bare-column
 	// aggregate), which the primary key finds without a sort.
 	rows, err := s.read.QueryContext(ctx,

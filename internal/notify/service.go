@@ -17,7 +17,7 @@ type Config struct {
 	// Logs is the store Ledger keeps its logs in: the filler reads committed
 	// entries from it.
 	Logs   store.Store
-	Outbox Store            // contacts, the outbox and its cursors; with a backend, the same one as Logs
+	Outbox Store            // contacts, the outbox and its cursors, in the backend of Logs
 	Clock  Clock            // deadlines; nil: SystemClock
 	Now    func() time.Time // outbox leases and retries; nil: time.Now
 	Mail   Mailer           // nil: e-mail rows fail and are retried until one is configured

@@ -12,8 +12,8 @@ import (
 // Contacts and deliveries: who is told of a production's escalations, holds,
 // overrides and serious incidents, and what became of every message.
 
-// registerContacts registers the contact and delivery routes. They answer only when
-// the ledger's store keeps an outbox (both backends do).
+// registerContacts registers the contact and delivery routes, kept in the
+// backend's outbox (Config.Store).
 func (s *Server) registerContacts(handle func(pattern string, h http.HandlerFunc)) {
 	handle("GET /api/productions/{id}/contacts", s.member(s.getContacts))
 	handle("PUT /api/productions/{id}/contacts", s.member(s.putContacts))

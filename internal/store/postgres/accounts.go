@@ -18,7 +18,7 @@ const foreignKeyViolation = "23503"
 // Several processes may write accounts at once: the unique keys decide, and
 // ON CONFLICT DO NOTHING turns a lost race into "no row" rather than an error.
 
-// CreateAccount stores a new account; ErrExists when the e-mail is taken.
+// CreateAccount stores a new account; store.ErrAccountExists when the e-mail is taken.
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
 	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
@@ -47,7 +47,7 @@ func scanAccount(row pgx.Row) (store.Account, error) {
 	return a, nil
 }
 
-// AccountByEmail returns the account with that e-mail, or ErrNotFound.
+// AccountByEmail returns the account with that e-mail, or store.ErrAccountNotFound.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
 	defer markFault(&err)
 	a, err := scanAccount(s.pool.QueryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", email))

@@ -15,7 +15,7 @@ import (
 
 var _ store.Backend = (*Store)(nil)
 
-// Store is a store.Store on a PostgreSQL database. It is safe for concurrent use,
+// Store is a store.Backend on a PostgreSQL database. It is safe for concurrent use,
 // and any number of processes may share the database.
 type Store struct {
 	pool *pgxpool.Pool

@@ -14,7 +14,7 @@ import (
 // existence checks below cannot race with another writer: no constraint error codes
 // need decoding.
 
-// CreateAccount stores a new account; ErrExists when the e-mail is taken.
+// CreateAccount stores a new account; store.ErrAccountExists when the e-mail is taken.
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
 	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
@@ -50,7 +50,7 @@ func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
 	return a, nil
 }
 
-// AccountByEmail returns the account with that e-mail, or ErrNotFound.
+// AccountByEmail returns the account with that e-mail, or store.ErrAccountNotFound.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
 	defer markFault(&err)
 	a, err := scanAccount(s.read.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = ?", email))

@@ -29,7 +29,7 @@ const busyTimeoutMillis = 5000
 // enough that each connection's page cache stays warm.
 const readConns = 4
 
-// Store is a store.Store on one SQLite database file. It is safe for concurrent use,
+// Store is a store.Backend on one SQLite database file. It is safe for concurrent use,
 // and several processes may open the same file: each append takes SQLite's write
 // lock before it reads the log's size.
 type Store struct {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
 )
@@ -45,7 +46,7 @@ func runBackup(ctx context.Context, args []string) error {
 	}
 	var err error
 	if sf.postgres != "" {
-		err = postgres.Backup(ctx, sf.postgres, *out)
+		err = postgres.Backup(ctx, sf.postgres, *out, createArchive)
 	} else {
 		err = sqlite.Backup(ctx, sf.db, *out)
 	}
@@ -53,6 +54,16 @@ func runBackup(ctx context.Context, args []string) error {
 		return err
 	}
 	return describeArchive(ctx, os.Stdout, *out)
+}
+
+// createArchive makes an empty archive for postgres.Backup: the archive is
+// SQLite's, so the sqlite package makes it.
+func createArchive(path string) (store.Archive, error) {
+	a, err := sqlite.CreateArchive(path)
+	if err != nil {
+		return nil, err // not a nil *sqlite.Archive in a non-nil interface
+	}
+	return a, nil
 }
 
 // describeArchive prints an archive's schema version and the rows of each table.

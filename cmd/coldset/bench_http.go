@@ -52,7 +52,7 @@ func benchHTTP(ctx context.Context, args []string) error {
 		defer remove()
 		dbPath = path
 	}
-	var st store.Store
+	var st store.Backend
 	var err error
 	if *pgURL != "" {
 		st, err = postgres.Open(ctx, *pgURL)
@@ -70,7 +70,7 @@ func benchHTTP(ctx context.Context, args []string) error {
 	printMachine(filepath.Dir(dbPath))
 	lg := ledger.New(st, signer, server.Folders(false))
 	defer lg.Close()
-	h := server.New(server.Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := server.New(server.Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

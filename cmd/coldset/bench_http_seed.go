@@ -11,7 +11,6 @@ import (
 	"coldset/internal/loadgen"
 	"coldset/internal/production"
 	"coldset/internal/rules"
-	"coldset/internal/store"
 )
 
 // httpSeed is the production bench http drives and the API token of each person.
@@ -23,11 +22,7 @@ type httpSeed struct {
 // seedHTTP creates a production with the workload's crew and lanes, an account with
 // an API token for every person, and holds the day's safety meeting. The production's
 // timezone puts the run near local noon, so that the day does not end during it.
-func seedHTTP(ctx context.Context, lg *ledger.Ledger, st store.Store, lanes int) (httpSeed, error) {
-	accounts, ok := st.(auth.Store)
-	if !ok {
-		return httpSeed{}, fmt.Errorf("seed: the store keeps no accounts")
-	}
+func seedHTTP(ctx context.Context, lg *ledger.Ledger, accounts auth.Store, lanes int) (httpSeed, error) {
 	now := time.Now()
 	seed := httpSeed{production: fmt.Sprintf("http-%d", now.Unix()), tokens: map[string]string{}}
 	l, err := lg.Log(ctx, seed.production)

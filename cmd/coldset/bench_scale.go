@@ -122,7 +122,7 @@ func scaleOne(ctx context.Context, env *scratch, size, rounds int, reports bool)
 	}
 	row.append = time.Since(t)
 	row.appended = int(l.Size() - before)
-	if row.httpAction, row.httpOverview, err = scaleHTTP(ctx, lg, p, 2*fillLanes, max(rounds/2, 1)); err != nil {
+	if row.httpAction, row.httpOverview, err = scaleHTTP(ctx, env.st, lg, p, 2*fillLanes, max(rounds/2, 1)); err != nil {
 		return n, row, err
 	}
 

@@ -9,22 +9,19 @@ import (
 	"net/http"
 	"time"
 
-	"coldset/internal/auth"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 	"coldset/internal/server"
+	"coldset/internal/store"
 )
 
 // scaleHTTP adds one lane to p and sends its actions and reads one at a time through
-// an in-process server on lg, returning the mean latency of an action (POST) and of
-// the production's overview (GET): what a user waits for at this size.
-func scaleHTTP(ctx context.Context, lg *ledger.Ledger, p *production.Production, lane, rounds int) (action, overview time.Duration, err error) {
-	accounts, ok := lg.Store().(auth.Store)
-	if !ok {
-		return 0, 0, fmt.Errorf("the store keeps no accounts")
-	}
+// an in-process server on lg and its backend, returning the mean latency of an
+// action (POST) and of the production's overview (GET): what a user waits for at
+// this size.
+func scaleHTTP(ctx context.Context, backend store.Backend, lg *ledger.Ledger, p *production.Production, lane, rounds int) (action, overview time.Duration, err error) {
 	for _, st := range append(loadgen.AddLanes(lane, lane+1), loadgen.Meeting(lane+1)) {
 		res, err := p.Do(ctx, st.By, st.Cmd, time.Now())
 		if err == nil && res.Outcome != rules.OK {
@@ -34,7 +31,7 @@ func scaleHTTP(ctx context.Context, lg *ledger.Ledger, p *production.Production,
 			return 0, 0, fmt.Errorf("add lane %d to %s: %w", lane, p.ID(), err)
 		}
 	}
-	tokens, err := issueTokens(ctx, accounts, p.ID(), []string{loadgen.Armorer, loadgen.SafetyOfficer, loadgen.Producer, loadgen.Actor(lane)}, time.Now())
+	tokens, err := issueTokens(ctx, backend, p.ID(), []string{loadgen.Armorer, loadgen.SafetyOfficer, loadgen.Producer, loadgen.Actor(lane)}, time.Now())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -42,7 +39,7 @@ func scaleHTTP(ctx context.Context, lg *ledger.Ledger, p *production.Production,
 	if err != nil {
 		return 0, 0, err
 	}
-	srv := &http.Server{Handler: server.New(server.Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: server.New(server.Config{Ledger: lg, Store: backend, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 	c := &httpClient{

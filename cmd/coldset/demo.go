@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -17,11 +16,7 @@ const demoDays = 3
 
 // seedDemo creates the demo production (if absent) and its accounts, and prints the
 // sign-in of every person so that a newcomer can try each role.
-func seedDemo(ctx context.Context, lg *ledger.Ledger, out io.Writer) error {
-	accounts, ok := lg.Store().(auth.Store)
-	if !ok {
-		return errors.New("demo: the store keeps no accounts")
-	}
+func seedDemo(ctx context.Context, lg *ledger.Ledger, accounts auth.Store, out io.Writer) error {
 	logins, err := demo.Seed(ctx, lg, accounts, demo.Options{Now: time.Now(), Days: demoDays})
 	if err != nil {
 		return err

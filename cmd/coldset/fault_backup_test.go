@@ -45,7 +45,7 @@ func backupWhileServing(t *testing.T, bin, dir string, storeArgs []string, clien
 // restoreAndCheck restores archive into the store of storeArgs (with the key at
 // key), expects verify to pass, checks that everything acknowledged before the
 // backup is there, and that a second restore is refused without --force.
-func restoreAndCheck(t *testing.T, bin, archive, key string, storeArgs []string, open func() (store.Store, error), before *loadmix.Acks) {
+func restoreAndCheck(t *testing.T, bin, archive, key string, storeArgs []string, open func() (store.Backend, error), before *loadmix.Acks) {
 	t.Helper()
 	dir := t.TempDir()
 	args := append([]string{"restore", "--in", archive, "--key", key}, storeArgs...)

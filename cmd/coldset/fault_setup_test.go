@@ -18,7 +18,7 @@ const loadProduction = "load"
 
 // seedLoad creates the load production with lanes lanes in st, signed with the key
 // at keyPath (created if absent), and closes st.
-func seedLoad(t *testing.T, st store.Store, keyPath string, lanes int) loadmix.Crew {
+func seedLoad(t *testing.T, st store.Backend, keyPath string, lanes int) loadmix.Crew {
 	t.Helper()
 	defer st.Close()
 	signer, err := ledger.LoadOrCreateKey(keyPath)
@@ -45,7 +45,7 @@ func seedSQLiteLoad(t *testing.T, dir string, lanes int) loadmix.Crew {
 
 // checkAcknowledged fails the test unless every action client saw acknowledged is
 // in the load production's log, read straight from the store.
-func checkAcknowledged(t *testing.T, open func() (store.Store, error), client *loadmix.Client) uint64 {
+func checkAcknowledged(t *testing.T, open func() (store.Backend, error), client *loadmix.Client) uint64 {
 	t.Helper()
 	st, err := open()
 	if err != nil {
@@ -59,12 +59,12 @@ func checkAcknowledged(t *testing.T, open func() (store.Store, error), client *l
 	return size
 }
 
-func openSQLite(path string) func() (store.Store, error) {
-	return func() (store.Store, error) { return sqlite.Open(path) }
+func openSQLite(path string) func() (store.Backend, error) {
+	return func() (store.Backend, error) { return sqlite.Open(path) }
 }
 
-func openPostgres(url string) func() (store.Store, error) {
-	return func() (store.Store, error) { return postgres.Open(context.Background(), url) }
+func openPostgres(url string) func() (store.Backend, error) {
+	return func() (store.Backend, error) { return postgres.Open(context.Background(), url) }
 }
 
 // waitAcknowledged waits until client has more than before actions acknowledged:

@@ -45,7 +45,7 @@ func runRestore(ctx context.Context, args []string) error {
 	}
 	var err error
 	if sf.postgres != "" {
-		err = postgres.Restore(ctx, sf.postgres, *in, *force)
+		err = restorePostgres(ctx, sf.postgres, *in, *force)
 	} else {
 		err = sqlite.Restore(ctx, *in, sf.db, *force)
 	}
@@ -60,4 +60,15 @@ func runRestore(ctx context.Context, args []string) error {
 		verifyArgs = append(verifyArgs, "--db", sf.db, "--postgres", "")
 	}
 	return runVerify(ctx, verifyArgs)
+}
+
+// restorePostgres restores the archive at path into the PostgreSQL database at
+// url: the archive is SQLite's, so the sqlite package opens it.
+func restorePostgres(ctx context.Context, url, path string, force bool) error {
+	a, err := sqlite.OpenArchive(path)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer a.Close()
+	return postgres.Restore(ctx, url, a, force)
 }

@@ -84,9 +84,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stopWitnesses()
-	defer startNotify(ctx, &nf, lg, logger)()
+	defer startNotify(ctx, &nf, lg, st, logger)()
 	if *demoFlag {
-		if err := seedDemo(ctx, lg, os.Stderr); err != nil {
+		if err := seedDemo(ctx, lg, st, os.Stderr); err != nil {
 			return err
 		}
 	}
@@ -94,7 +94,7 @@ func runServe(ctx context.Context, args []string) error {
 		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
 	}
 
-	cfg := server.Config{Ledger: lg, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy,
+	cfg := server.Config{Ledger: lg, Store: st, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy,
 		Webhooks: nf.webhooks}
 	if nf.smtp != "" {
 		cfg.Mail = &notify.SMTP{Addr: nf.smtp, From: nf.from, Username: nf.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}

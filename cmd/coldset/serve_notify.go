@@ -9,6 +9,7 @@ import (
 
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
+	"coldset/internal/store"
 )
 
 // notifyFlags configure escalation delivery: the mail server that e-mail goes
@@ -42,9 +43,9 @@ func (f *notifyFlags) parse() error {
 // startNotify starts the deadline scheduler, the outbox filler and the delivery
 // workers; stop ends them. Without --smtp, e-mail rows wait in the outbox (retried
 // with backoff) and a warning says so; webhooks go out regardless.
-func startNotify(ctx context.Context, f *notifyFlags, lg *ledger.Ledger, logger *slog.Logger) (stop func()) {
+func startNotify(ctx context.Context, f *notifyFlags, lg *ledger.Ledger, st store.Backend, logger *slog.Logger) (stop func()) {
 	logger = logger.With("component", "notify")
-	cfg := notify.Config{Ledger: lg, Logger: logger, Webhooks: f.webhooks}
+	cfg := notify.Config{Ledger: lg, Logs: st, Outbox: st, Logger: logger, Webhooks: f.webhooks}
 	if f.smtp != "" {
 		cfg.Mail = &notify.SMTP{Addr: f.smtp, From: f.from, Username: f.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}
 	} else {

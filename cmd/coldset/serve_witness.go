@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"log/slog"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"coldset/internal/ledger"
-	"coldset/internal/store"
 	"coldset/internal/witness"
 )
 
@@ -43,17 +41,13 @@ func (f *witnessFlags) witnesses() ([]witness.Witness, error) {
 
 // startWitnesses starts feeding checkpoints to the configured witnesses, if any. The
 // returned stop ends the feeder and waits for it; call it before closing the ledger.
-func startWitnesses(ctx context.Context, f *witnessFlags, lg *ledger.Ledger, st store.Store, logger *slog.Logger) (stop func(), err error) {
+func startWitnesses(ctx context.Context, f *witnessFlags, lg *ledger.Ledger, cs witness.Store, logger *slog.Logger) (stop func(), err error) {
 	ws, err := f.witnesses()
 	if err != nil {
 		return nil, err
 	}
 	if len(ws) == 0 {
 		return func() {}, nil
-	}
-	cs, ok := st.(witness.Store)
-	if !ok {
-		return nil, errors.New("witnesses: this store cannot keep cosignatures")
 	}
 	feeder := &witness.Feeder{
 		Ledger:    lg,

@@ -128,7 +128,7 @@ func runSoak(ctx context.Context, args []string) error {
 // soak seeds the production, runs the server and the load, and gathers what
 // happened. An error means the run could not be made at all.
 func soak(ctx context.Context, c soakConfig) (*soakResult, error) {
-	open := func() (store.Store, error) {
+	open := func() (store.Backend, error) {
 		if c.postgres != "" {
 			return postgres.Open(ctx, c.postgres)
 		}

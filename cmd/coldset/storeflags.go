@@ -39,18 +39,27 @@ func (f *storeFlags) keyPath() string {
 	return ledger.KeyPathFor(f.db)
 }
 
-// open opens the chosen store. With mustExist, a missing SQLite file is an error
-// rather than a new empty database (for commands that only read).
-func (f *storeFlags) open(ctx context.Context, mustExist bool) (store.Store, error) {
+// open opens the chosen backend, once per command: its parts go to what uses them.
+// With mustExist, a missing SQLite file is an error rather than a new empty
+// database (for commands that only read).
+func (f *storeFlags) open(ctx context.Context, mustExist bool) (store.Backend, error) {
 	if f.postgres != "" {
-		return postgres.Open(ctx, f.postgres)
+		st, err := postgres.Open(ctx, f.postgres)
+		if err != nil {
+			return nil, err // not a nil *postgres.Store in a non-nil interface
+		}
+		return st, nil
 	}
 	if mustExist {
 		if _, err := os.Stat(f.db); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s", f.db)
 		}
 	}
-	return sqlite.Open(f.db)
+	st, err := sqlite.Open(f.db)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 func envOr(name, def string) string {

@@ -133,7 +133,7 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	return exitError{2}
 }
 
-// accountStore is a store that keeps accounts too, as both backends do.
+// accountStore is what the user and token commands use of the backend.
 type accountStore interface {
 	store.Store
 	auth.Store
@@ -146,11 +146,7 @@ func withAccounts(ctx context.Context, sf storeFlags, fn func(accountStore) erro
 		return err
 	}
 	defer st.Close()
-	as, ok := st.(accountStore)
-	if !ok {
-		return fmt.Errorf("the %T store keeps no accounts", st)
-	}
-	return fn(as)
+	return fn(st)
 }
 
 // readPassword reads the first line of r, without its line ending.

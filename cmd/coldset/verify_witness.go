@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"coldset/internal/store"
 	"coldset/internal/witness"
 )
 
@@ -55,11 +53,7 @@ func (k *witnessKeys) check(w io.Writer, kept []byte) bool {
 // witness cosigned, carrying the deployment's signature and those of every witness
 // that cosigned that size. Kept in a file, it is what `coldset verify --checkpoint
 // FILE --witness-key KEY` checks.
-func printCosigned(ctx context.Context, st store.Store, production string, w io.Writer) error {
-	ws, ok := st.(witness.Store)
-	if !ok {
-		return errors.New("this store keeps no cosignatures")
-	}
+func printCosigned(ctx context.Context, ws witness.Store, production string, w io.Writer) error {
 	cs, err := ws.LatestCosignatures(ctx, production)
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"coldset/internal/store"
 )
 
 // Password links: a one-time secret in an address (/password/SECRET) that lets whoever
@@ -33,34 +35,16 @@ const (
 
 // ErrLinkUsed reports a password link that has set a password already (it, or a
 // later link of the same account).
-var ErrLinkUsed = errors.New("this link has been used")
+var ErrLinkUsed = store.ErrLinkUsed
 
 // ErrLinkExpired reports a password link past its expiry.
-var ErrLinkExpired = errors.New("this link has expired")
+var ErrLinkExpired = store.ErrLinkExpired
 
 // PasswordLink is a stored password link.
-type PasswordLink struct {
-	Hash    []byte // HashToken of the secret
-	Account int64
-	Purpose string // LinkInvite or LinkReset
-	Created time.Time
-	Expires time.Time
-	Used    time.Time // zero until a password is set through it (or another link of the account)
-}
+type PasswordLink = store.PasswordLink
 
 // LinkStore is the part of Store that keeps password links.
-type LinkStore interface {
-	// CreatePasswordLink stores l, first dropping links that expired long ago.
-	CreatePasswordLink(ctx context.Context, l PasswordLink) error
-	// PasswordLinkAccount returns the link with that hash and its account, used or
-	// expired too; ErrNotFound when there is none.
-	PasswordLinkAccount(ctx context.Context, hash []byte) (PasswordLink, Account, error)
-	// UsePasswordLink, in one transaction, checks that the link with that hash is
-	// there (ErrNotFound), unused (ErrLinkUsed) and unexpired at now (ErrLinkExpired),
-	// then sets the account's password hash, marks every unused link of the account
-	// used at now, and removes the account's sessions. It returns the account.
-	UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (Account, error)
-}
+type LinkStore = store.PasswordLinks
 
 // maxSecretLen bounds what is hashed of a secret someone sent.
 const maxSecretLen = 256

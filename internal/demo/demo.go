@@ -72,7 +72,7 @@ func Seed(ctx context.Context, lg *ledger.Ledger, accounts auth.Store, opts Opti
 	if err != nil {
 		return nil, err
 	}
-	n, err := lg.Store().Size(ctx, Production)
+	n, err := lg.Size(ctx, Production)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

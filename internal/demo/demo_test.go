@@ -22,7 +22,7 @@ func TestSeed(t *testing.T) {
 	}
 	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
-	accounts := st.(auth.Store)
+	accounts := st
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
 
 	logins, err := Seed(ctx, lg, accounts, Options{Now: now, Days: 3})

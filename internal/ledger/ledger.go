@@ -57,8 +57,15 @@ func New(st store.Store, s *Signer, newFolder func(production string) Folder) *L
 // Signer returns the deployment key the ledger signs with.
 func (lg *Ledger) Signer() *Signer { return lg.signer }
 
-// Store returns the store the ledger keeps its logs in.
-func (lg *Ledger) Store() store.Store { return lg.st }
+// Size returns the number of entries stored for production (0 when it has none),
+// read from the store in one lookup, without opening production's Log.
+func (lg *Ledger) Size(ctx context.Context, production string) (uint64, error) {
+	n, err := lg.st.Size(ctx, production)
+	if err != nil {
+		return 0, fmt.Errorf("size of %s: %w", production, err)
+	}
+	return n, nil
+}
 
 // Log returns production's Log, opening it on first use. Concurrent callers for one
 // production share one Open; a failed Open is retried by the next call.

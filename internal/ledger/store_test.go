@@ -15,7 +15,7 @@ import (
 // backends are the real stores the Log runs on.
 var backends = []struct {
 	name string
-	open func(testing.TB) store.Store
+	open func(testing.TB) store.Backend
 }{
 	{"sqlite", storetest.OpenSQLite},
 	{"postgres", storetest.OpenPostgres},

@@ -7,7 +7,6 @@ package loadmix
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,11 +29,7 @@ type Crew struct {
 // lanes and the day's safety meeting, and an account with an API token for every
 // person. The production's timezone puts now near local noon, so that no run of
 // less than several hours crosses its midnight (a new day wants a new meeting).
-func Seed(ctx context.Context, st store.Store, signer *ledger.Signer, id string, lanes int, now time.Time) (Crew, error) {
-	accounts, ok := st.(auth.Store)
-	if !ok {
-		return Crew{}, errors.New("seed: the store keeps no accounts")
-	}
+func Seed(ctx context.Context, st store.Backend, signer *ledger.Signer, id string, lanes int, now time.Time) (Crew, error) {
 	p, err := production.Open(ctx, st, signer, id)
 	if err != nil {
 		return Crew{}, fmt.Errorf("seed %s: %w", id, err)
@@ -58,12 +53,12 @@ func Seed(ctx context.Context, st store.Store, signer *ledger.Signer, id string,
 		people = append(people, loadgen.Actor(j))
 	}
 	for _, person := range people {
-		a, err := accounts.CreateAccount(ctx, auth.Account{Email: fmt.Sprintf("%s@%s.load.test", person, id), Created: now})
+		a, err := st.CreateAccount(ctx, auth.Account{Email: fmt.Sprintf("%s@%s.load.test", person, id), Created: now})
 		if err == nil {
-			err = accounts.Grant(ctx, auth.Membership{Account: a.ID, Production: id, Person: person})
+			err = st.Grant(ctx, auth.Membership{Account: a.ID, Production: id, Person: person})
 		}
 		if err == nil {
-			crew.Tokens[person], err = auth.Issue(ctx, accounts, a.ID, auth.KindToken, now, 0)
+			crew.Tokens[person], err = auth.Issue(ctx, st, a.ID, auth.KindToken, now, 0)
 		}
 		if err != nil {
 			return Crew{}, fmt.Errorf("seed %s: account of %s: %w", id, person, err)

@@ -50,7 +50,7 @@ func TestNotifierProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notify.Run(context.Background(), notify.Config{Ledger: lg, Clock: notify.NewManualClock(at), Webhooks: localHooks,
+	notify.Run(context.Background(), notify.Config{Ledger: lg, Logs: st, Outbox: st, Clock: notify.NewManualClock(at), Webhooks: localHooks,
 		Mail: &notify.SMTP{Addr: os.Getenv(envSMTP), From: "coldset@studio.test"}, Poll: 50 * time.Millisecond,
 		Backoff: notify.Backoff{Base: 100 * time.Millisecond, Max: 400 * time.Millisecond}})
 }

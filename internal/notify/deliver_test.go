@@ -24,7 +24,7 @@ func TestDelivererRetriesWithBackoff(t *testing.T) {
 		}
 	}))
 	defer hook.Close()
-	ob := storetest.OpenSQLite(t).(notify.Store)
+	ob := storetest.OpenSQLite(t)
 	ctx := context.Background()
 	msgs := []notify.Message{
 		{Production: "p", Index: 1, Event: "escalation", Contact: "union", Channel: notify.ChannelWebhook, Address: hook.URL,

@@ -45,7 +45,7 @@ func TestConcernLeftAloneReachesEachLevelOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			domain := map[bool]string{false: "a.test", true: "b.test"}[tc.anonymous]
 			st := storetest.OpenSQLite(t)
-			ob := st.(notify.Store)
+			ob := st
 			lg := openLedger(t, st, t.TempDir())
 			id := map[bool]string{false: "named", true: "anon"}[tc.anonymous]
 			p := openProduction(t, lg, id)
@@ -57,7 +57,7 @@ func TestConcernLeftAloneReachesEachLevelOnce(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				notify.Run(ctx, notify.Config{Ledger: lg, Clock: clock, Webhooks: localHooks, Mail: &notify.SMTP{Addr: smtpd.Addr, From: "coldset@studio.test"},
+				notify.Run(ctx, notify.Config{Ledger: lg, Logs: st, Outbox: ob, Clock: clock, Webhooks: localHooks, Mail: &notify.SMTP{Addr: smtpd.Addr, From: "coldset@studio.test"},
 					Poll: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			}()
 			t.Cleanup(func() { cancel(); <-done })

@@ -65,7 +65,7 @@ func TestFillerTellsTheRightPeople(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := storetest.OpenSQLite(t)
-			ob := st.(notify.Store)
+			ob := st
 			lg := openLedger(t, st, t.TempDir())
 			p := openProduction(t, lg, "fill")
 			createProduction(t, p)
@@ -139,7 +139,7 @@ func (f *failingEnqueue) Enqueue(ctx context.Context, production string, next ui
 
 func TestFillerLosesNothingWhenAWriteFails(t *testing.T) {
 	st := storetest.OpenSQLite(t)
-	ob := &failingEnqueue{Store: st.(notify.Store)}
+	ob := &failingEnqueue{Store: st}
 	lg := openLedger(t, st, t.TempDir())
 	p := openProduction(t, lg, "flaky")
 	createProduction(t, p)

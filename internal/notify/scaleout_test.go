@@ -10,6 +10,7 @@ import (
 
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
+	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/storetest"
 )
@@ -28,6 +29,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	clock := notify.NewManualClock(t0)
 
 	var ledgers []*ledger.Ledger
+	var backends []store.Backend
 	var outbox notify.Store
 	var counters []*claimCounter
 	for range 2 {
@@ -37,6 +39,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 		}
 		t.Cleanup(func() { st.Close() })
 		ledgers = append(ledgers, openLedger(t, st, keyDir))
+		backends = append(backends, st)
 		outbox = st
 		counters = append(counters, &claimCounter{Store: st})
 	}
@@ -57,7 +60,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	done := make(chan struct{}, 2)
 	for i, lg := range ledgers {
 		go func() {
-			notify.Run(ctx, notify.Config{Ledger: lg, Outbox: counters[i], Clock: clock, Webhooks: localHooks, Poll: 50 * time.Millisecond, Logger: quiet})
+			notify.Run(ctx, notify.Config{Ledger: lg, Logs: backends[i], Outbox: counters[i], Clock: clock, Webhooks: localHooks, Poll: 50 * time.Millisecond, Logger: quiet})
 			done <- struct{}{}
 		}()
 	}
@@ -127,7 +130,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	if len(g) != len(w) || len(w) != 4*concerns {
 		t.Errorf("%d escalations received, want %d", len(g), 4*concerns)
 	}
-	checkRecordedOnce(t, ledgers[0], ids)
+	checkRecordedOnce(t, backends[0], ids)
 	t.Logf("rows claimed by each server: %d and %d", counters[0].claimed.Load(), counters[1].claimed.Load())
 }
 
@@ -144,15 +147,15 @@ func (c *claimCounter) Claim(ctx context.Context, now time.Time, lease time.Dura
 }
 
 // checkRecordedOnce checks that every concern reached every level once in the ledger.
-func checkRecordedOnce(t *testing.T, lg *ledger.Ledger, ids []string) {
+func checkRecordedOnce(t *testing.T, st store.Store, ids []string) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, id := range ids {
-		size, err := lg.Store().Size(context.Background(), id)
+		size, err := st.Size(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := lg.Store().Entries(context.Background(), id, 0, size)
+		rows, err := st.Entries(context.Background(), id, 0, size)
 		if err != nil {
 			t.Fatal(err)
 		}

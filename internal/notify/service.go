@@ -8,12 +8,16 @@ import (
 	"time"
 
 	"coldset/internal/ledger"
+	"coldset/internal/store"
 )
 
 // Config is what Run needs.
 type Config struct {
 	Ledger *ledger.Ledger
-	Outbox Store            // nil: the ledger's store, which both backends make an outbox
+	// Logs is the store Ledger keeps its logs in: the filler reads committed
+	// entries from it.
+	Logs   store.Store
+	Outbox Store            // contacts, the outbox and its cursors, in the backend of Logs
 	Clock  Clock            // deadlines; nil: SystemClock
 	Now    func() time.Time // outbox leases and retries; nil: time.Now
 	Mail   Mailer           // nil: e-mail rows fail and are retried until one is configured
@@ -31,12 +35,8 @@ type Config struct {
 // It is what `coldset serve` starts; any number of processes may run it on one
 // database.
 func Run(ctx context.Context, cfg Config) error {
-	if cfg.Outbox == nil {
-		ob, ok := cfg.Ledger.Store().(Store)
-		if !ok {
-			return errors.New("notify: the ledger's store keeps no outbox")
-		}
-		cfg.Outbox = ob
+	if cfg.Logs == nil || cfg.Outbox == nil {
+		return errors.New("notify: no store to read entries from or no outbox to fill")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	sched := &Scheduler{Ledger: cfg.Ledger, Clock: cfg.Clock, Poll: cfg.Poll, Logger: cfg.Logger,
 		Ticked: func() { poke(fillWake) }}
-	filler := NewFiller(cfg.Ledger.Store(), cfg.Outbox, cfg.Now)
+	filler := NewFiller(cfg.Logs, cfg.Outbox, cfg.Now)
 	var wg sync.WaitGroup
 	wg.Go(func() { sched.Run(ctx) })
 	wg.Go(func() {

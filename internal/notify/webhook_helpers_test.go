@@ -23,7 +23,7 @@ func attemptWebhook(t *testing.T, url, allow string) (notify.Delivery, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob := storetest.OpenSQLite(t).(notify.Store)
+	ob := storetest.OpenSQLite(t)
 	ctx := context.Background()
 	msg := notify.Message{Production: "p", Index: 1, Event: "escalation", Contact: "union", Channel: notify.ChannelWebhook,
 		Address: url, Secret: "0123456789abcdef", Subject: "s", Body: []byte(`{}`), Status: notify.StatusPending}

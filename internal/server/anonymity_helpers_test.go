@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"coldset/internal/auth"
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
 	"coldset/internal/store/sqlite"
@@ -94,7 +93,7 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	}
 	// Everything at debug level: whatever the server would ever log, it logs here.
 	logger := slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	env.srv = New(Config{Ledger: env.lg, Logger: logger, Accounts: auth.Store(st)})
+	env.srv = New(Config{Ledger: env.lg, Store: st, Logger: logger})
 	env.srv.api.now = env.clock
 
 	var probed sync.Map

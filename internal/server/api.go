@@ -35,8 +35,8 @@ type api struct {
 // make a signed-in browser act (SameSite=Lax cookies are a second guard).
 func (s *Server) registerAPI(cfg Config) {
 	s.api = api{accounts: cfg.Accounts, auth: newAuthCache(), now: time.Now}
-	if s.api.accounts == nil && cfg.Ledger != nil {
-		s.api.accounts, _ = cfg.Ledger.Store().(auth.Store)
+	if s.api.accounts == nil && cfg.Store != nil {
+		s.api.accounts = cfg.Store
 	}
 	cop := http.NewCrossOriginProtection()
 	handle := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, cop.Handler(h)) }

@@ -89,7 +89,7 @@ func TestDeliveriesShowEveryMessage(t *testing.T) {
 		map[string]any{"id": "sol", "person": "sol", "email": "sol@crew.test"},
 	}}).must(t, http.StatusOK)
 	ta.action(tokens["kim"], "concern.file", map[string]any{"id": "c1", "category": "equipment", "severity": "high", "text": "frayed rigging"}).must(t, http.StatusOK)
-	ob := ta.st.(notify.Store)
+	ob := ta.st
 	if _, err := notify.NewFiller(ta.st, ob, ta.clock).FillAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ type testAPI struct {
 	t        *testing.T
 	srv      *Server
 	http     *httptest.Server
-	st       store.Store
+	st       store.Backend
 	accounts auth.Store
 
 	mu  sync.Mutex
@@ -38,8 +38,8 @@ func newTestAPI(t *testing.T) *testAPI {
 	return newTestAPIConfig(t, Config{})
 }
 
-// newTestAPIConfig is newTestAPI with the settings of cfg; its Ledger and Logger are
-// the test's own.
+// newTestAPIConfig is newTestAPI with the settings of cfg; its Ledger, Store and
+// Logger are the test's own.
 func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	t.Helper()
 	st := storetest.OpenSQLite(t)
@@ -49,8 +49,8 @@ func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	}
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
-	ta := &testAPI{t: t, st: st, accounts: st.(auth.Store), now: dayOne}
-	cfg.Ledger, cfg.Logger = lg, slog.New(slog.NewTextHandler(io.Discard, nil))
+	ta := &testAPI{t: t, st: st, accounts: st, now: dayOne}
+	cfg.Ledger, cfg.Store, cfg.Logger = lg, st, slog.New(slog.NewTextHandler(io.Discard, nil))
 	ta.srv = New(cfg)
 	ta.srv.api.now = ta.clock
 	ta.http = httptest.NewServer(ta.srv)

@@ -93,7 +93,7 @@ func (s *Server) newProduction(ctx context.Context, c auth.Account, req createPr
 	if res := rules.Summarize(rules.New().Decide(rules.Actor{}, cmd, now)); res.Outcome == rules.Refused {
 		return nil, refusal(res, "with.")
 	}
-	if n, err := s.ledger.Store().Size(ctx, req.ID); err != nil || n > 0 {
+	if n, err := s.store.Size(ctx, req.ID); err != nil || n > 0 {
 		if err == nil {
 			err = &apiError{kind: kindConflict, field: "id", detail: "a production with id " + req.ID + " exists already; choose another id"}
 		}

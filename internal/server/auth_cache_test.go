@@ -82,7 +82,7 @@ func TestAuthCache(t *testing.T) {
 // (SQLite) as without it.
 func BenchmarkAuthenticate(b *testing.B) {
 	st := storetest.OpenSQLite(b)
-	accounts := st.(auth.Store)
+	accounts := st
 	ctx := context.Background()
 	a, err := auth.AddAccount(ctx, accounts, "kim@crew.test", "kim's password", false)
 	if err != nil {

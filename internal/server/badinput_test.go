@@ -146,7 +146,7 @@ func wantProblemRec(t *testing.T, rec *httptest.ResponseRecorder, status int, fi
 // against its latest checkpoint.
 func verifyLedger(t *testing.T, w *matrixWorld) {
 	t.Helper()
-	if _, err := ledger.Verify(context.Background(), w.lg.Store(), w.lg.Signer().Verifier(), matrixProd, nil); err != nil {
+	if _, err := ledger.Verify(context.Background(), w.srv.store, w.lg.Signer().Verifier(), matrixProd, nil); err != nil {
 		t.Errorf("the ledger does not verify: %v", err)
 	}
 }

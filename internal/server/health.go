@@ -17,7 +17,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if _, err := s.ledger.Store().Size(ctx, ""); err != nil {
+	if _, err := s.store.Size(ctx, ""); err != nil {
 		s.log.Warn("not ready", "err", err)
 		s.writeError(w, r, &apiError{kind: kindUnavailable, detail: "store is not answering"})
 		return

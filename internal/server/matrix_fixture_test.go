@@ -109,8 +109,8 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 	}
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
-	w := &matrixWorld{t: t, lg: lg, accounts: st.(auth.Store), now: dayOne}
-	w.srv = New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w := &matrixWorld{t: t, lg: lg, accounts: st, now: dayOne}
+	w.srv = New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	w.srv.api.now = func() time.Time { return w.now }
 	// Every caller files anonymously on several rows: the matrix is about who may,
 	// not how often (TestAnonymousFilingLimited), so the filing limit is set wide.

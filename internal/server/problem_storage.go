@@ -1,9 +1,12 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"syscall"
 
-	"coldset/internal/faults"
+	"coldset/internal/store"
 )
 
 // kindDiskFull: the store has no room to write; reads still answer.
@@ -19,10 +22,10 @@ const storageRetryAfter = "2"
 // request asked for was acknowledged. It returns nil for any other error.
 func (s *Server) storageFault(w http.ResponseWriter, r *http.Request, err error) *apiError {
 	var ae *apiError
-	switch faults.Classify(err) {
-	case faults.Unavailable:
+	switch storageCondition(err) {
+	case store.ErrUnavailable:
 		ae = &apiError{kind: kindUnavailable, detail: "storage unavailable: the database is not answering; nothing was recorded, try again shortly"}
-	case faults.DiskFull:
+	case store.ErrDiskFull:
 		ae = &apiError{kind: kindDiskFull, detail: "disk full: the database has no room to record this; nothing was recorded until space is freed"}
 	default:
 		return nil
@@ -30,4 +33,21 @@ func (s *Server) storageFault(w http.ResponseWriter, r *http.Request, err error)
 	s.log.Warn("storage fault", "method", r.Method, "path", r.URL.Path, "err", err)
 	w.Header().Set("Retry-After", storageRetryAfter)
 	return ae
+}
+
+// storageCondition returns store.ErrUnavailable or store.ErrDiskFull when err
+// shows one (the backends mark their drivers' errors), or nil. A cancelled request
+// is neither: the client went away, the store did not. A write that found no
+// space, and an append that timed out waiting for the store (the request itself
+// still wanting an answer), count as the store's whatever wrote or waited.
+func storageCondition(err error) error {
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return nil
+	case errors.Is(err, store.ErrDiskFull), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return store.ErrDiskFull
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return store.ErrUnavailable
+	}
+	return nil
 }

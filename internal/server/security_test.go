@@ -246,7 +246,7 @@ func TestSecurityLedgerReadsMemberOnly(t *testing.T) {
 	}
 	lg := ledger.New(st, signer, Folders(true))
 	t.Cleanup(func() { lg.Close() })
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BenchAppend: true})
+	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BenchAppend: true})
 	post := httptest.NewRequest("POST", "/api/bench/append", strings.NewReader(`{"production":"bench-1","payload":{"n":1}}`))
 	post.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()

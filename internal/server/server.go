@@ -11,19 +11,23 @@ import (
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
 	"coldset/internal/rules"
+	"coldset/internal/store"
 )
 
 // Config is what the server runs on.
 type Config struct {
 	Ledger *ledger.Ledger
+	// Store is the backend Ledger keeps its logs in. The server reads log sizes and
+	// whole records from it, and keeps accounts (unless Accounts is set) and
+	// contacts in it.
+	Store  store.Backend
 	Logger *slog.Logger
 	// BenchAppend enables POST /api/bench/append, which appends synthetic entries to
 	// productions named bench*. It is a benchmarking and crash-testing aid, off by
 	// default, and must never be enabled on a deployment that keeps real records.
 	BenchAppend bool
-	// Accounts keeps accounts, sessions, API tokens and memberships; nil means the
-	// ledger's store, which must then implement auth.Store (both backends do). The
-	// ledger must open its logs with Folders.
+	// Accounts keeps accounts, sessions, API tokens and memberships; nil: Store.
+	// The ledger must open its logs with Folders.
 	Accounts auth.Store
 	// Mail sends the links of the forgot-password form; nil: the form tells people
 	// to ask their studio admin. It also needs PublicURL (web_password.go).
@@ -41,6 +45,7 @@ type Config struct {
 // Server answers coldset's HTTP requests. It is safe for concurrent use.
 type Server struct {
 	ledger *ledger.Ledger
+	store  store.Backend // the ledger's: Config.Store
 	log    *slog.Logger
 	mux    *http.ServeMux
 	api    api // accounts and the actions API: api.go
@@ -57,7 +62,7 @@ type Server struct {
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
-	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
+	s := &Server{ledger: cfg.Ledger, store: cfg.Store, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
 	s.pw, s.trustProxy, s.webhooks = newPasswords(cfg), cfg.TrustProxy, cfg.Webhooks
 	if s.log == nil {
 		s.log = slog.Default()

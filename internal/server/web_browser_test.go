@@ -14,7 +14,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"coldset/internal/auth"
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
 	"coldset/internal/store/storetest"
@@ -78,10 +77,10 @@ func newWebEnvDays(t *testing.T, now time.Time, days int) *webEnv {
 	if days == 0 {
 		opts.Created = now
 	}
-	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), opts); err != nil {
+	if _, err := demo.Seed(context.Background(), lg, st, opts); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.api.now = env.clock
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)

@@ -63,7 +63,7 @@ func (s *Server) webDaily(w http.ResponseWriter, r *http.Request, c *webCtx) {
 
 // record loads the production's log, checked against its latest signed checkpoint.
 func (s *Server) record(r *http.Request, c *webCtx) (*investigate.Record, error) {
-	return investigate.Load(r.Context(), s.ledger.Store(), s.ledger.Signer().Verifier(), c.prod.ID())
+	return investigate.Load(r.Context(), s.store, s.ledger.Signer().Verifier(), c.prod.ID())
 }
 
 var styleBlock = regexp.MustCompile(`(?s)<style>(.*?)</style>`)

@@ -31,13 +31,13 @@ func TestBrowserPasswordLink(t *testing.T) {
 	}
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.api.now = func() time.Time { return now }
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	env.url = hs.URL
 
-	accounts := st.(auth.Store)
+	accounts := st
 	if _, _, err := auth.Invite(ctx, accounts, "lou@high-mesa.test"); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"coldset/internal/auth"
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
 	"coldset/internal/store/storetest"
@@ -76,10 +75,10 @@ func newWebClientWithin(t *testing.T, tm Timeouts) *webClient {
 	lg := ledger.New(st, signer, Folders(false))
 	t.Cleanup(func() { lg.Close() })
 	now := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
-	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), demo.Options{Now: now}); err != nil {
+	if _, err := demo.Seed(context.Background(), lg, st, demo.Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.api.now = func() time.Time { return now }
 	hs := httptest.NewUnstartedServer(srv)
 	hs.Config = srv.HTTPServer(tm)

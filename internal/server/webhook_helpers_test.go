@@ -21,7 +21,7 @@ func newTestAPIAllowing(t *testing.T, allow string) *testAPI {
 func (ta *testAPI) deliverWebhooks(t *testing.T, allow string) {
 	t.Helper()
 	ctx := context.Background()
-	ob := ta.st.(notify.Store)
+	ob := ta.st
 	if _, err := notify.NewFiller(ta.st, ob, ta.clock).FillAll(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
-// Package store defines where coldset keeps production logs and checkpoints. The
-// implementations live in sqlite/ and postgres/; storetest/ is the conformance suite
-// both must pass.
+// Package store defines where coldset keeps what it keeps: production logs and
+// checkpoints (Store), accounts, the outbox and witness cosignatures, all in one
+// Backend, and the records of each, so that the backends need nothing from the
+// packages that use them. The implementations live in sqlite/ and postgres/;
+// storetest/, auth/authtest and notify/outboxtest are the conformance suites both
+// must pass.
 package store
 
 import (

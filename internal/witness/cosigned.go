@@ -2,35 +2,22 @@ package witness
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	fnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
+
+	"coldset/internal/store"
 )
 
 // Cosignature is a checkpoint a witness cosigned.
-type Cosignature struct {
-	Production string
-	Witness    string // the name of the witness's key
-	Size       uint64
-	// Note is the checkpoint as the deployment signed it, followed by the witness's
-	// signature lines: on its own, it proves what the witness saw.
-	Note []byte
-}
+type Cosignature = store.Cosignature
 
-// Store keeps the cosignatures witnesses returned. Implementations are safe for
-// concurrent use.
-type Store interface {
-	// AddCosignature keeps c. Keeping a second cosignature for the same production,
-	// witness and size is not an error; the first one stays.
-	AddCosignature(ctx context.Context, c Cosignature) error
-	// LatestCosignatures returns, for each witness that cosigned a checkpoint of
-	// production, the cosignature of the largest size, sorted by witness name.
-	LatestCosignatures(ctx context.Context, production string) ([]Cosignature, error)
-}
+// Store keeps the cosignatures witnesses returned: the contract is
+// store.Cosignatures, which both backends implement.
+type Store = store.Cosignatures
 
 // VerifyCosignature checks that a cosigned note carries a valid cosignature/v1
 // signature by v's key, and returns the time the witness put in it. Other signatures

@@ -87,7 +87,7 @@ func (f *Feeder) Step(ctx context.Context) error {
 func (f *Feeder) stepProduction(ctx context.Context, production string) error {
 	// The store's size is one index lookup: productions whose witnesses are up to date
 	// cost no more, and their Logs are not opened for the feeder's sake.
-	size, err := f.Ledger.Store().Size(ctx, production)
+	size, err := f.Ledger.Size(ctx, production)
 	if err != nil {
 		return fmt.Errorf("witness feeder: %w", err)
 	}

@@ -9,10 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"coldset/internal/auth"
+	"coldset/internal/store"
 )
-
-var _ auth.Store = (*Store)(nil)
 
 // foreignKeyViolation is the SQLSTATE of a row naming an account that does not exist.
 const foreignKeyViolation = "23503"
@@ -20,27 +18,28 @@ const foreignKeyViolation = "23503"
 // Several processes may write accounts at once: the unique keys decide, and
 // ON CONFLICT DO NOTHING turns a lost race into "no row" rather than an error.
 
-// CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account, error) {
+// CreateAccount stores a new account; store.ErrAccountExists when the e-mail is taken.
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
+	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
-	err := s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
+	err = s.pool.QueryRow(ctx, `INSERT INTO accounts (email, password_hash, admin, created) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (email) DO NOTHING RETURNING id`, a.Email, a.PasswordHash, a.Admin, a.Created).Scan(&a.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = auth.ErrExists
+		err = store.ErrAccountExists
 	}
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
+		return store.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
 	}
 	return a, nil
 }
 
 const accountColumns = "id, email, password_hash, admin, created"
 
-func scanAccount(row pgx.Row) (auth.Account, error) {
-	var a auth.Account
+func scanAccount(row pgx.Row) (store.Account, error) {
+	var a store.Account
 	if err := row.Scan(&a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return a, auth.ErrNotFound
+			return a, store.ErrAccountNotFound
 		}
 		return a, err
 	}
@@ -48,8 +47,9 @@ func scanAccount(row pgx.Row) (auth.Account, error) {
 	return a, nil
 }
 
-// AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, error) {
+// AccountByEmail returns the account with that e-mail, or store.ErrAccountNotFound.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
+	defer markFault(&err)
 	a, err := scanAccount(s.pool.QueryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -59,11 +59,12 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account,
 
 // SetPassword replaces an account's password hash, uses up its password links and
 // ends its sessions.
-func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) SetPassword(ctx context.Context, account int64, hash string) (err error) {
+	defer markFault(&err)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, account)
 		if err == nil && tag.RowsAffected() == 0 {
-			err = auth.ErrNotFound
+			err = store.ErrAccountNotFound
 		}
 		if err != nil {
 			return err
@@ -77,12 +78,13 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
+func (s *Store) Accounts(ctx context.Context) (_ []store.Account, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Account, error) { return scanAccount(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Account, error) { return scanAccount(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
@@ -91,7 +93,8 @@ func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) (err error) {
+	defer markFault(&err)
 	var expires *time.Time
 	if !c.Expires.IsZero() {
 		expires = &c.Expires
@@ -100,7 +103,7 @@ func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
 	b.Queue("DELETE FROM credentials WHERE account = $1 AND expires <= $2", c.Account, c.Created)
 	b.Queue("INSERT INTO credentials (hash, account, kind, created, expires) VALUES ($1, $2, $3, $4, $5)",
 		c.Hash, c.Account, c.Kind, c.Created, expires)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("create %s for account %d: %w", c.Kind, c.Account, err)
 	}
@@ -108,17 +111,18 @@ func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (auth.Credential, auth.Account, error) {
-	c := auth.Credential{Hash: hash}
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (_ store.Credential, _ store.Account, err error) {
+	defer markFault(&err)
+	c := store.Credential{Hash: hash}
 	var expires *time.Time
-	var a auth.Account
-	err := s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
+	var a store.Account
+	err = s.pool.QueryRow(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = $1 AND (c.expires IS NULL OR c.expires > $2)`, hash, now).
 		Scan(&c.Account, &c.Kind, &c.Created, &expires, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, a, fmt.Errorf("credential: %w", auth.ErrNotFound)
+		return c, a, fmt.Errorf("credential: %w", store.ErrAccountNotFound)
 	}
 	if err != nil {
 		return c, a, fmt.Errorf("credential: %w", err)
@@ -131,7 +135,8 @@ func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Tim
 }
 
 // DeleteCredential removes the credential with that hash, if there is one.
-func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
+func (s *Store) DeleteCredential(ctx context.Context, hash []byte) (err error) {
+	defer markFault(&err)
 	if _, err := s.pool.Exec(ctx, "DELETE FROM credentials WHERE hash = $1", hash); err != nil {
 		return fmt.Errorf("delete credential: %w", err)
 	}
@@ -139,20 +144,21 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) (err error) {
+	defer markFault(&err)
 	tag, err := s.pool.Exec(ctx, `INSERT INTO memberships (account, production, person) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, m.Account, m.Production, m.Person)
 	var pgErr *pgconn.PgError
 	switch {
 	case errors.As(err, &pgErr) && pgErr.Code == foreignKeyViolation:
-		err = auth.ErrNotFound
+		err = store.ErrAccountNotFound
 	case err == nil && tag.RowsAffected() == 0:
 		// A membership was there: the same one (granting twice is fine) or a clash.
 		var same bool
 		err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM memberships WHERE account = $1 AND production = $2 AND person = $3)",
 			m.Account, m.Production, m.Person).Scan(&same)
 		if err == nil && !same {
-			err = auth.ErrExists
+			err = store.ErrAccountExists
 		}
 	}
 	if err != nil {
@@ -162,21 +168,23 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]auth.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = $1 ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]auth.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = $1 ORDER BY person", production)
 }
 
-func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.Membership, error) {
+func (s *Store) memberships(ctx context.Context, query string, arg any) ([]store.Membership, error) {
 	rows, err := s.pool.Query(ctx, query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[auth.Membership])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[store.Membership])
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
@@ -184,14 +192,15 @@ func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) (_ []store.Credential, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = $1 AND kind = $2 AND (expires IS NULL OR expires > $3) ORDER BY created, hash`, account, kind, now)
 	if err != nil {
 		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Credential, error) {
-		c := auth.Credential{Account: account, Kind: kind}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Credential, error) {
+		c := store.Credential{Account: account, Kind: kind}
 		var expires *time.Time
 		if err := r.Scan(&c.Hash, &c.Created, &expires); err != nil {
 			return c, err
@@ -214,7 +223,8 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) (err error) {
+	defer markFault(&err)
 	var used *time.Time
 	if !l.Used.IsZero() {
 		used = &l.Used
@@ -223,7 +233,7 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) err
 	b.Queue("DELETE FROM password_links WHERE expires <= $1", l.Created.Add(-linkKeep))
 	b.Queue("INSERT INTO password_links (hash, account, purpose, created, expires, used) VALUES ($1, $2, $3, $4, $5, $6)",
 		l.Hash, l.Account, l.Purpose, l.Created, l.Expires, used)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("create password link for account %d: %w", l.Account, err)
 	}
@@ -231,7 +241,8 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) err
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (_ store.PasswordLink, _ store.Account, err error) {
+	defer markFault(&err)
 	l, a, err := passwordLink(ctx, s.pool, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -242,16 +253,16 @@ func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.Pass
 // passwordLink reads the link with that hash and its account.
 func passwordLink(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, hash []byte) (auth.PasswordLink, auth.Account, error) {
-	l := auth.PasswordLink{Hash: hash}
-	var a auth.Account
+}, hash []byte) (store.PasswordLink, store.Account, error) {
+	l := store.PasswordLink{Hash: hash}
+	var a store.Account
 	var used *time.Time
 	err := q.QueryRow(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = $1`, hash).
 		Scan(&l.Account, &l.Purpose, &l.Created, &l.Expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &a.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return l, a, auth.ErrNotFound
+		return l, a, store.ErrAccountNotFound
 	}
 	if err != nil {
 		return l, a, err
@@ -267,13 +278,14 @@ func passwordLink(ctx context.Context, q interface {
 // and ends its sessions, in one transaction. The account's row is locked before the
 // link is read, so that two uses at once of one link, or of two links of the
 // account, set the password once.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
-	var a auth.Account
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (_ store.Account, err error) {
+	defer markFault(&err)
+	var a store.Account
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, "SELECT account FROM password_links WHERE hash = $1", hash).Scan(&account)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return auth.ErrNotFound
+			return store.ErrAccountNotFound
 		}
 		if err != nil {
 			return err
@@ -286,9 +298,9 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		case err != nil:
 			return err
 		case !l.Used.IsZero():
-			return auth.ErrLinkUsed
+			return store.ErrLinkUsed
 		case !now.Before(l.Expires):
-			return auth.ErrLinkExpired
+			return store.ErrLinkExpired
 		}
 		if _, err := tx.Exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", passwordHash, acct.ID); err != nil {
 			return err
@@ -301,7 +313,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		return nil
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+		return store.Account{}, fmt.Errorf("use password link: %w", err)
 	}
 	return a, nil
 }
@@ -311,6 +323,6 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 func endSessionsAndLinks(ctx context.Context, tx pgx.Tx, account int64, now time.Time) error {
 	var b pgx.Batch
 	b.Queue("UPDATE password_links SET used = $1 WHERE account = $2 AND used IS NULL", now, account)
-	b.Queue("DELETE FROM credentials WHERE account = $1 AND kind = $2", account, auth.KindSession)
+	b.Queue("DELETE FROM credentials WHERE account = $1 AND kind = $2", account, store.CredentialSession)
 	return tx.SendBatch(ctx, &b).Close()
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"coldset/internal/store/sqlite"
+	"coldset/internal/store"
 )
 
 // Backup writes every coldset table of the database at url to a new archive at
@@ -20,7 +20,10 @@ import (
 // the archive is one snapshot, so every checkpoint in it covers entries that are
 // in it too. out appears only once complete and synced. The database must be at
 // the schema version of this coldset (any coldset command migrates it).
-func Backup(ctx context.Context, url, out string) error {
+//
+// create makes the archive, empty, at the path it is given: the SQLite backend's
+// CreateArchive, whose schema is the archive's.
+func Backup(ctx context.Context, url, out string, create func(path string) (store.Archive, error)) error {
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("backup to %s: %w", out, fs.ErrExist)
 	}
@@ -31,7 +34,7 @@ func Backup(ctx context.Context, url, out string) error {
 	defer conn.Close(context.WithoutCancel(ctx))
 	tmp := out + ".partial"
 	os.Remove(tmp) // left by a backup that was interrupted
-	a, err := sqlite.CreateArchive(tmp)
+	a, err := create(tmp)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
@@ -58,7 +61,7 @@ func Backup(ctx context.Context, url, out string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("backup: %w", err)
 	}
-	return sqlite.Publish(tmp, out)
+	return store.Publish(tmp, out)
 }
 
 // dumpTable copies every row of t into the archive, each value converted to its
@@ -93,7 +96,7 @@ func dumpTable(ctx context.Context, tx pgx.Tx, t table, put func(string, []strin
 // has the tables and columns of the archive's (current) schema, and returns the
 // tables with their PostgreSQL types, in the archive's order. The two backends
 // number their migrations separately; what must agree is the tables.
-func matchSchemas(ctx context.Context, q querier, a *sqlite.Archive) ([]table, error) {
+func matchSchemas(ctx context.Context, q querier, a store.Archive) ([]table, error) {
 	var pgVersion *int
 	if err := q.QueryRow(ctx, "SELECT max(version) FROM schema_migrations").Scan(&pgVersion); err != nil {
 		return nil, fmt.Errorf("schema version: %w", err)

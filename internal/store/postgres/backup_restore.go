@@ -14,21 +14,16 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"coldset/internal/store"
-	"coldset/internal/store/sqlite"
 )
 
-// Restore loads the archive (brought up to the current schema if an older coldset
-// wrote it) into the database at url, migrating the database first. It all happens
-// in one transaction: a failed restore leaves the database as it was. A database
-// holding any row is left alone and ErrNotEmpty returned, unless force; with force
-// every coldset table is emptied first. Identity sequences continue after the
+// Restore loads the archive a (opened by the SQLite backend's OpenArchive, which
+// brings an archive of an older coldset up to the current schema) into the
+// database at url, migrating the database first. It all happens in one
+// transaction: a failed restore leaves the database as it was. A database holding
+// any row is left alone and ErrNotEmpty returned, unless force; with force every
+// coldset table is emptied first. Identity sequences continue after the
 // restored ids. No server should use the database while it runs.
-func Restore(ctx context.Context, url, archive string, force bool) error {
-	a, err := sqlite.OpenArchive(archive)
-	if err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	defer a.Close()
+func Restore(ctx context.Context, url string, a store.Archive, force bool) error {
 	s, err := Open(ctx, url)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
@@ -120,7 +115,7 @@ func parentsFirst(ctx context.Context, tx pgx.Tx, tables []table) ([]table, erro
 
 // loadTable streams the archive's rows of t into the database with COPY, and
 // moves t's identity sequence past the restored ids.
-func loadTable(ctx context.Context, tx pgx.Tx, a *sqlite.Archive, t table) error {
+func loadTable(ctx context.Context, tx pgx.Tx, a store.Archive, t table) error {
 	errStop := errors.New("stop")
 	next, stop := iter.Pull2(func(yield func([]any, error) bool) {
 		err := a.Scan(ctx, t.name, t.names(), func(vals []any) error {

@@ -10,7 +10,8 @@ import (
 // Checkpoints returns every stored checkpoint of production in increasing size, for
 // verification to narrow a mismatch down to the entries between two checkpoints
 // (it implements ledger.CheckpointHistory).
-func (s *Store) Checkpoints(ctx context.Context, production string) ([][]byte, error) {
+func (s *Store) Checkpoints(ctx context.Context, production string) (_ [][]byte, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx,
 		"SELECT signed FROM checkpoints WHERE production = $1 ORDER BY size", production)
 	if err != nil {

@@ -62,7 +62,8 @@ SELECT n, (SELECT count(*) FROM notified) FROM size`
 // The whole append is one statement, one round trip: appenders to one production
 // queue on an advisory lock, and the primary key decides between an appender that
 // read a stale size and the one it missed.
-func (s *Store) Append(ctx context.Context, production string, next uint64, bodies [][]byte, checkpoint []byte) error {
+func (s *Store) Append(ctx context.Context, production string, next uint64, bodies [][]byte, checkpoint []byte) (err error) {
+	defer markFault(&err)
 	if next > math.MaxInt64-uint64(len(bodies)) {
 		// No log grows that far: the caller's idea of the size is wrong.
 		return fmt.Errorf("append %s at %d: %d entries pass the largest index: %w", production, next, len(bodies), store.ErrConflict)
@@ -78,7 +79,7 @@ func (s *Store) Append(ctx context.Context, production string, next uint64, bodi
 		checkpoint = []byte{}
 	}
 	var size, notified int64
-	err := s.pool.QueryRow(ctx, appendSQL, appendLockClass, production, int64(next), rows, checkpoint).Scan(&size, &notified)
+	err = s.pool.QueryRow(ctx, appendSQL, appendLockClass, production, int64(next), rows, checkpoint).Scan(&size, &notified)
 	if err != nil {
 		return conflictOr(fmt.Errorf("append %s at %d: %w", production, next, err))
 	}
@@ -99,7 +100,8 @@ func conflictOr(err error) error {
 }
 
 // Size returns one more than the highest stored index of production (0 if none).
-func (s *Store) Size(ctx context.Context, production string) (uint64, error) {
+func (s *Store) Size(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	var last *int64
 	if err := s.pool.QueryRow(ctx, "SELECT max(idx) FROM entries WHERE production = $1", production).Scan(&last); err != nil {
 		return 0, fmt.Errorf("size of %s: %w", production, err)
@@ -112,7 +114,8 @@ func (s *Store) Size(ctx context.Context, production string) (uint64, error) {
 
 // Entries returns the stored rows of production with from <= index < to, in index
 // order, streamed from one query.
-func (s *Store) Entries(ctx context.Context, production string, from, to uint64) ([]store.Entry, error) {
+func (s *Store) Entries(ctx context.Context, production string, from, to uint64) (_ []store.Entry, err error) {
+	defer markFault(&err)
 	to = min(to, math.MaxInt64)
 	if from >= to {
 		return nil, nil
@@ -155,9 +158,10 @@ const entriesBlock = 64 << 10
 
 // Checkpoint returns the stored checkpoint of production with the highest size, or
 // an error wrapping store.ErrNotFound.
-func (s *Store) Checkpoint(ctx context.Context, production string) ([]byte, error) {
+func (s *Store) Checkpoint(ctx context.Context, production string) (_ []byte, err error) {
+	defer markFault(&err)
 	var signed []byte
-	err := s.pool.QueryRow(ctx,
+	err = s.pool.QueryRow(ctx,
 		"SELECT signed FROM checkpoints WHERE production = $1 ORDER BY size DESC LIMIT 1", production).Scan(&signed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("checkpoint of %s: %w", production, store.ErrNotFound)
@@ -171,7 +175,8 @@ func (s *Store) Checkpoint(ctx context.Context, production string) ([]byte, erro
 // Productions lists the productions with at least one entry, sorted by bytes (as Go
 // sorts strings, whatever the database's collation). It walks the primary key from
 // one production to the next rather than reading every entry.
-func (s *Store) Productions(ctx context.Context) ([]string, error) {
+func (s *Store) Productions(ctx context.Context) (_ []string, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, `WITH RECURSIVE p(name) AS (
 			SELECT min(production) FROM entries
 			UNION ALL

@@ -10,26 +10,25 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"coldset/internal/notify"
+	"coldset/internal/store"
 )
-
-var _ notify.Store = (*Store)(nil)
 
 // Several processes fill and drain one outbox: the unique key makes a row written
 // twice a no-op, the cursor only moves forward (GREATEST), and claims lock the rows
 // they take with FOR UPDATE SKIP LOCKED, so two claimers never take one row.
 
 // Contacts returns production's contacts, or none.
-func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Contact, error) {
+func (s *Store) Contacts(ctx context.Context, production string) (_ []store.Contact, err error) {
+	defer markFault(&err)
 	var list []byte
-	err := s.pool.QueryRow(ctx, "SELECT list FROM contacts WHERE production = $1", production).Scan(&list)
+	err = s.pool.QueryRow(ctx, "SELECT list FROM contacts WHERE production = $1", production).Scan(&list)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return []notify.Contact{}, nil
+		return []store.Contact{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
-	cs := []notify.Contact{}
+	cs := []store.Contact{}
 	if err := json.Unmarshal(list, &cs); err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
@@ -37,9 +36,10 @@ func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Conta
 }
 
 // SetContacts replaces production's contacts.
-func (s *Store) SetContacts(ctx context.Context, production string, cs []notify.Contact) error {
+func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) (err error) {
+	defer markFault(&err)
 	if cs == nil {
-		cs = []notify.Contact{}
+		cs = []store.Contact{}
 	}
 	list, err := json.Marshal(cs)
 	if err == nil {
@@ -53,9 +53,10 @@ func (s *Store) SetContacts(ctx context.Context, production string, cs []notify.
 }
 
 // OutboxCursor returns the first index of production not yet in the outbox.
-func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, error) {
+func (s *Store) OutboxCursor(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	var next int64
-	err := s.pool.QueryRow(ctx, "SELECT next FROM outbox_cursors WHERE production = $1", production).Scan(&next)
+	err = s.pool.QueryRow(ctx, "SELECT next FROM outbox_cursors WHERE production = $1", production).Scan(&next)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
@@ -67,7 +68,8 @@ func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, er
 
 // Enqueue writes msgs (skipping rows already there) and moves the cursor up to next,
 // in one transaction.
-func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []notify.Message, now time.Time) error {
+func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) (err error) {
+	defer markFault(&err)
 	var b pgx.Batch
 	for _, m := range msgs {
 		b.Queue(`INSERT INTO outbox (production, idx, event, contact, channel, address, secret, subject, body, status,
@@ -77,7 +79,7 @@ func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msg
 	}
 	b.Queue(`INSERT INTO outbox_cursors (production, next) VALUES ($1, $2)
 		ON CONFLICT (production) DO UPDATE SET next = GREATEST(outbox_cursors.next, excluded.next)`, production, int64(next))
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
 	if err != nil {
 		return fmt.Errorf("enqueue outbox of %s: %w", production, err)
 	}
@@ -87,8 +89,8 @@ func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msg
 const outboxColumns = `id, production, idx, event, contact, channel, address, secret, subject, body, status,
 	tries, created, next_at, delivered, claim`
 
-func scanDelivery(row pgx.Row) (notify.Delivery, error) {
-	var d notify.Delivery
+func scanDelivery(row pgx.Row) (store.Delivery, error) {
+	var d store.Delivery
 	var idx int64
 	if err := row.Scan(&d.ID, &d.Production, &idx, &d.Event, &d.Contact, &d.Channel, &d.Address, &d.Secret,
 		&d.Subject, &d.Body, &d.Status, &d.Tries, &d.Created, &d.NextAt, &d.Delivered, &d.Claim); err != nil {
@@ -105,7 +107,8 @@ func scanDelivery(row pgx.Row) (notify.Delivery, error) {
 
 // Claim leases due pending rows. SKIP LOCKED passes over rows another claim is taking
 // right now; a row it has taken has a lease in the future and no longer matches.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx, `UPDATE outbox SET claim = $1, claimed_until = $2
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= $3 AND claimed_until <= $3
 			ORDER BY next_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
@@ -113,7 +116,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox rows: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (notify.Delivery, error) { return scanDelivery(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Delivery, error) { return scanDelivery(r) })
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox rows: %w", err)
 	}
@@ -121,19 +124,20 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 }
 
 // Finish records one attempt at a claimed row and releases the claim.
-func (s *Store) Finish(ctx context.Context, d notify.Delivery, a notify.Attempt, retry time.Time) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		status, nextAt := notify.StatusPending, retry
+func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) (err error) {
+	defer markFault(&err)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		status, nextAt := store.StatusPending, retry
 		var delivered *time.Time
 		if a.OK {
-			status, nextAt, delivered = notify.StatusDelivered, a.At, &a.At
+			status, nextAt, delivered = store.StatusDelivered, a.At, &a.At
 		}
 		var tries int
 		err := tx.QueryRow(ctx, `UPDATE outbox SET status = $1, tries = tries + 1, next_at = $2, delivered = $3,
 			claim = '', claimed_until = '-infinity' WHERE id = $4 AND claim = $5 AND status = 'pending' RETURNING tries`,
 			status, nextAt, delivered, d.ID, d.Claim).Scan(&tries)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return notify.ErrLost
+			return store.ErrClaimLost
 		}
 		if err != nil {
 			return err

@@ -13,9 +13,9 @@ import (
 	"coldset/internal/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
-// Store is a store.Store on a PostgreSQL database. It is safe for concurrent use,
+// Store is a store.Backend on a PostgreSQL database. It is safe for concurrent use,
 // and any number of processes may share the database.
 type Store struct {
 	pool *pgxpool.Pool
@@ -50,7 +50,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // Close ends every Watch and closes the pool, waiting for connections in use to be
 // released.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer markFault(&err)
 	s.close()
 	s.watchers.Wait()
 	s.pool.Close()

@@ -6,15 +6,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"coldset/internal/witness"
+	"coldset/internal/store"
 )
-
-var _ witness.Store = (*Store)(nil)
 
 // AddCosignature keeps a witness's cosigned checkpoint; one already kept for the same
 // production, witness and size stays as it was.
-func (s *Store) AddCosignature(ctx context.Context, c witness.Cosignature) error {
-	_, err := s.pool.Exec(ctx,
+func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) (err error) {
+	defer markFault(&err)
+	_, err = s.pool.Exec(ctx,
 		`INSERT INTO witness_cosignatures (production, witness, size, note) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (production, witness, size) DO NOTHING`,
 		c.Production, c.Witness, int64(c.Size), c.Note)
@@ -26,15 +25,16 @@ func (s *Store) AddCosignature(ctx context.Context, c witness.Cosignature) error
 
 // LatestCosignatures returns each witness's cosignature of the largest size of
 // production's log, sorted by witness name.
-func (s *Store) LatestCosignatures(ctx context.Context, production string) ([]witness.Cosignature, error) {
+func (s *Store) LatestCosignatures(ctx context.Context, production string) (_ []store.Cosignature, err error) {
+	defer markFault(&err)
 	rows, err := s.pool.Query(ctx,
 		`SELECT DISTINCT ON (witness) witness, size, note FROM witness_cosignatures
 		WHERE production = $1 ORDER BY witness, size DESC`, production)
 	if err != nil {
 		return nil, fmt.Errorf("cosignatures of %s: %w", production, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (witness.Cosignature, error) {
-		c := witness.Cosignature{Production: production}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Cosignature, error) {
+		c := store.Cosignature{Production: production}
 		var size int64
 		err := row.Scan(&c.Witness, &size, &c.Note)
 		c.Size = uint64(size)

@@ -7,43 +7,42 @@ import (
 	"fmt"
 	"time"
 
-	"coldset/internal/auth"
+	"coldset/internal/store"
 )
-
-var _ auth.Store = (*Store)(nil)
 
 // Writes go through the single write connection in immediate transactions, so the
 // existence checks below cannot race with another writer: no constraint error codes
 // need decoding.
 
-// CreateAccount stores a new account; ErrExists when the e-mail is taken.
-func (s *Store) CreateAccount(ctx context.Context, a auth.Account) (auth.Account, error) {
+// CreateAccount stores a new account; store.ErrAccountExists when the e-mail is taken.
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (_ store.Account, err error) {
+	defer markFault(&err)
 	a.Created = time.Now().UTC().Truncate(time.Microsecond)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE email = ?", a.Email).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
-			return auth.ErrExists
+			return store.ErrAccountExists
 		}
 		return tx.QueryRowContext(ctx, "INSERT INTO accounts (email, password_hash, admin, created) VALUES (?, ?, ?, ?) RETURNING id",
 			a.Email, a.PasswordHash, a.Admin, a.Created.UnixMicro()).Scan(&a.ID)
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
+		return store.Account{}, fmt.Errorf("create account %s: %w", a.Email, err)
 	}
 	return a, nil
 }
 
 const accountColumns = "id, email, password_hash, admin, created"
 
-func scanAccount(row interface{ Scan(...any) error }) (auth.Account, error) {
-	var a auth.Account
+func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
+	var a store.Account
 	var created int64
 	if err := row.Scan(&a.ID, &a.Email, &a.PasswordHash, &a.Admin, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return a, auth.ErrNotFound
+			return a, store.ErrAccountNotFound
 		}
 		return a, err
 	}
@@ -51,8 +50,9 @@ func scanAccount(row interface{ Scan(...any) error }) (auth.Account, error) {
 	return a, nil
 }
 
-// AccountByEmail returns the account with that e-mail, or ErrNotFound.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account, error) {
+// AccountByEmail returns the account with that e-mail, or store.ErrAccountNotFound.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (_ store.Account, err error) {
+	defer markFault(&err)
 	a, err := scanAccount(s.read.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE email = ?", email))
 	if err != nil {
 		return a, fmt.Errorf("account %s: %w", email, err)
@@ -62,8 +62,9 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (auth.Account,
 
 // SetPassword replaces an account's password hash, uses up its password links and
 // ends its sessions.
-func (s *Store) SetPassword(ctx context.Context, account int64, hash string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) SetPassword(ctx context.Context, account int64, hash string) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", hash, account)
 		if err == nil {
 			err = oneRow(res)
@@ -80,13 +81,14 @@ func (s *Store) SetPassword(ctx context.Context, account int64, hash string) err
 }
 
 // Accounts lists every account by e-mail.
-func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
+func (s *Store) Accounts(ctx context.Context) (_ []store.Account, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+accountColumns+" FROM accounts ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
 	defer rows.Close()
-	out := []auth.Account{}
+	out := []store.Account{}
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
@@ -102,8 +104,9 @@ func (s *Store) Accounts(ctx context.Context) ([]auth.Account, error) {
 
 // CreateCredential stores c, first dropping the account's expired credentials so
 // that sessions do not pile up.
-func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) CreateCredential(ctx context.Context, c store.Credential) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND expires <= ?", c.Account, c.Created.UnixMicro()); err != nil {
 			return err
 		}
@@ -118,19 +121,20 @@ func (s *Store) CreateCredential(ctx context.Context, c auth.Credential) error {
 }
 
 // CredentialAccount returns the unexpired credential with that hash and its account.
-func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (auth.Credential, auth.Account, error) {
-	c := auth.Credential{Hash: hash}
+func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Time) (_ store.Credential, _ store.Account, err error) {
+	defer markFault(&err)
+	c := store.Credential{Hash: hash}
 	var created int64
 	var expires sql.NullInt64
 	var accountCreated int64
-	var a auth.Account
-	err := s.read.QueryRowContext(ctx, `SELECT c.account, c.kind, c.created, c.expires,
+	var a store.Account
+	err = s.read.QueryRowContext(ctx, `SELECT c.account, c.kind, c.created, c.expires,
 			a.id, a.email, a.password_hash, a.admin, a.created
 		FROM credentials c JOIN accounts a ON a.id = c.account
 		WHERE c.hash = ? AND (c.expires IS NULL OR c.expires > ?)`, hash, now.UnixMicro()).
 		Scan(&c.Account, &c.Kind, &created, &expires, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &accountCreated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, a, fmt.Errorf("credential: %w", auth.ErrNotFound)
+		return c, a, fmt.Errorf("credential: %w", store.ErrAccountNotFound)
 	}
 	if err != nil {
 		return c, a, fmt.Errorf("credential: %w", err)
@@ -144,7 +148,8 @@ func (s *Store) CredentialAccount(ctx context.Context, hash []byte, now time.Tim
 }
 
 // DeleteCredential removes the credential with that hash, if there is one.
-func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
+func (s *Store) DeleteCredential(ctx context.Context, hash []byte) (err error) {
+	defer markFault(&err)
 	if _, err := s.write.ExecContext(ctx, "DELETE FROM credentials WHERE hash = ?", hash); err != nil {
 		return fmt.Errorf("delete credential: %w", err)
 	}
@@ -152,14 +157,15 @@ func (s *Store) DeleteCredential(ctx context.Context, hash []byte) error {
 }
 
 // Grant makes the account act as the person on the production.
-func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) Grant(ctx context.Context, m store.Membership) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", m.Account).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
-			return auth.ErrNotFound
+			return store.ErrAccountNotFound
 		}
 		var account int64
 		var person string
@@ -169,7 +175,7 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 		case err == nil && account == m.Account && person == m.Person:
 			return nil
 		case err == nil:
-			return auth.ErrExists
+			return store.ErrAccountExists
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -183,24 +189,26 @@ func (s *Store) Grant(ctx context.Context, m auth.Membership) error {
 }
 
 // Memberships lists the account's memberships by production.
-func (s *Store) Memberships(ctx context.Context, account int64) ([]auth.Membership, error) {
+func (s *Store) Memberships(ctx context.Context, account int64) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE account = ? ORDER BY production", account)
 }
 
 // Members lists the memberships on a production by person.
-func (s *Store) Members(ctx context.Context, production string) ([]auth.Membership, error) {
+func (s *Store) Members(ctx context.Context, production string) (_ []store.Membership, err error) {
+	defer markFault(&err)
 	return s.memberships(ctx, "SELECT account, production, person FROM memberships WHERE production = ? ORDER BY person", production)
 }
 
-func (s *Store) memberships(ctx context.Context, query string, arg any) ([]auth.Membership, error) {
+func (s *Store) memberships(ctx context.Context, query string, arg any) ([]store.Membership, error) {
 	rows, err := s.read.QueryContext(ctx, query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
 	defer rows.Close()
-	out := []auth.Membership{}
+	out := []store.Membership{}
 	for rows.Next() {
-		var m auth.Membership
+		var m store.Membership
 		if err := rows.Scan(&m.Account, &m.Production, &m.Person); err != nil {
 			return nil, fmt.Errorf("list memberships: %w", err)
 		}
@@ -231,7 +239,7 @@ func oneRow(res sql.Result) error {
 		return err
 	}
 	if n == 0 {
-		return auth.ErrNotFound
+		return store.ErrAccountNotFound
 	}
 	return nil
 }
@@ -245,16 +253,17 @@ func nullMicros(t time.Time) any {
 }
 
 // Credentials lists the account's unexpired credentials of kind, oldest first.
-func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) ([]auth.Credential, error) {
+func (s *Store) Credentials(ctx context.Context, account int64, kind string, now time.Time) (_ []store.Credential, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, `SELECT hash, created, expires FROM credentials
 		WHERE account = ? AND kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created, hash`, account, kind, now.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("list credentials of account %d: %w", account, err)
 	}
 	defer rows.Close()
-	out := []auth.Credential{}
+	out := []store.Credential{}
 	for rows.Next() {
-		c := auth.Credential{Account: account, Kind: kind}
+		c := store.Credential{Account: account, Kind: kind}
 		var created int64
 		var expires sql.NullInt64
 		if err := rows.Scan(&c.Hash, &created, &expires); err != nil {
@@ -278,8 +287,9 @@ const linkKeep = 30 * 24 * time.Hour
 
 // CreatePasswordLink stores l, first dropping links that expired more than
 // linkKeep ago.
-func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) CreatePasswordLink(ctx context.Context, l store.PasswordLink) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM password_links WHERE expires <= ?", l.Created.Add(-linkKeep).UnixMicro()); err != nil {
 			return err
 		}
@@ -294,7 +304,8 @@ func (s *Store) CreatePasswordLink(ctx context.Context, l auth.PasswordLink) err
 }
 
 // PasswordLinkAccount returns the link with that hash and its account.
-func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.PasswordLink, auth.Account, error) {
+func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (_ store.PasswordLink, _ store.Account, err error) {
+	defer markFault(&err)
 	l, a, err := passwordLink(ctx, s.read, hash)
 	if err != nil {
 		return l, a, fmt.Errorf("password link: %w", err)
@@ -304,9 +315,9 @@ func (s *Store) PasswordLinkAccount(ctx context.Context, hash []byte) (auth.Pass
 
 func passwordLink(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, hash []byte) (auth.PasswordLink, auth.Account, error) {
-	l := auth.PasswordLink{Hash: hash}
-	var a auth.Account
+}, hash []byte) (store.PasswordLink, store.Account, error) {
+	l := store.PasswordLink{Hash: hash}
+	var a store.Account
 	var created, expires, accountCreated int64
 	var used sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT l.account, l.purpose, l.created, l.expires, l.used,
@@ -314,7 +325,7 @@ func passwordLink(ctx context.Context, q interface {
 		FROM password_links l JOIN accounts a ON a.id = l.account WHERE l.hash = ?`, hash).
 		Scan(&l.Account, &l.Purpose, &created, &expires, &used, &a.ID, &a.Email, &a.PasswordHash, &a.Admin, &accountCreated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return l, a, auth.ErrNotFound
+		return l, a, store.ErrAccountNotFound
 	}
 	if err != nil {
 		return l, a, err
@@ -328,17 +339,18 @@ func passwordLink(ctx context.Context, q interface {
 
 // UsePasswordLink sets the password through the link, uses up the account's links
 // and ends its sessions, in one transaction.
-func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (auth.Account, error) {
-	var a auth.Account
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time, passwordHash string) (_ store.Account, err error) {
+	defer markFault(&err)
+	var a store.Account
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		l, acct, err := passwordLink(ctx, tx, hash)
 		switch {
 		case err != nil:
 			return err
 		case !l.Used.IsZero():
-			return auth.ErrLinkUsed
+			return store.ErrLinkUsed
 		case !now.Before(l.Expires):
-			return auth.ErrLinkExpired
+			return store.ErrLinkExpired
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, acct.ID); err != nil {
 			return err
@@ -351,7 +363,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time,
 		return nil
 	})
 	if err != nil {
-		return auth.Account{}, fmt.Errorf("use password link: %w", err)
+		return store.Account{}, fmt.Errorf("use password link: %w", err)
 	}
 	return a, nil
 }
@@ -362,6 +374,6 @@ func endSessionsAndLinks(ctx context.Context, tx *sql.Tx, account int64, now tim
 	if _, err := tx.ExecContext(ctx, "UPDATE password_links SET used = ? WHERE account = ? AND used IS NULL", now.UnixMicro(), account); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND kind = ?", account, auth.KindSession)
+	_, err := tx.ExecContext(ctx, "DELETE FROM credentials WHERE account = ? AND kind = ?", account, store.CredentialSession)
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"coldset/internal/store"
 )
@@ -44,33 +43,7 @@ func Backup(ctx context.Context, dbPath, out string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("backup %s: %w", dbPath, err)
 	}
-	return publish(tmp, out)
-}
-
-// publish renames a complete, synced file into place and syncs its directory, so
-// that after a crash out is either absent or whole.
-func publish(tmp, out string) error {
-	if err := os.Rename(tmp, out); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	return syncDir(filepath.Dir(out))
-}
-
-// Publish renames the complete archive written at tmp to out, for the PostgreSQL
-// backup that writes archives too.
-func Publish(tmp, out string) error { return publish(tmp, out) }
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
+	return store.Publish(tmp, out)
 }
 
 // Restore makes the database file at dbPath a copy of the archive (brought up to
@@ -103,7 +76,7 @@ func Restore(ctx context.Context, archive, dbPath string, force bool) error {
 			return fmt.Errorf("restore to %s: %w", dbPath, err)
 		}
 	}
-	if err := publish(tmp, dbPath); err != nil {
+	if err := store.Publish(tmp, dbPath); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	s, err := Open(dbPath) // migrates and turns WAL on

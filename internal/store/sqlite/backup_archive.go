@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"coldset/internal/store"
 )
 
 // Archive is a backup file being written or read: see the format described in
@@ -19,11 +21,7 @@ type Archive struct {
 	cleanup func() // removes a migrated copy made for reading
 }
 
-// Table is one table of an archive and its columns, in declaration order.
-type Table struct {
-	Name    string
-	Columns []string
-}
+var _ store.Archive = (*Archive)(nil)
 
 // CreateArchive creates a new, empty archive at path (which must not exist) with
 // the current schema. The caller fills it with Load and then Seal or Close.
@@ -129,11 +127,11 @@ func SchemaVersion() (int, error) {
 }
 
 // Tables lists the archive's data tables (all but schema_migrations), by name.
-func (a *Archive) Tables(ctx context.Context) ([]Table, error) {
+func (a *Archive) Tables(ctx context.Context) ([]store.ArchiveTable, error) {
 	return dataTables(ctx, a.db)
 }
 
-func dataTables(ctx context.Context, db *sql.DB) ([]Table, error) {
+func dataTables(ctx context.Context, db *sql.DB) ([]store.ArchiveTable, error) {
 	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
@@ -151,13 +149,13 @@ func dataTables(ctx context.Context, db *sql.DB) ([]Table, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	var out []Table
+	var out []store.ArchiveTable
 	for _, n := range names {
 		cols, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", n)
 		if err != nil {
 			return nil, fmt.Errorf("columns of %s: %w", n, err)
 		}
-		t := Table{Name: n}
+		t := store.ArchiveTable{Name: n}
 		for cols.Next() {
 			var c string
 			if err := cols.Scan(&c); err != nil {

@@ -171,7 +171,8 @@ func (c *checkpointer) restartWAL(ctx context.Context) error {
 // CheckpointWAL copies the WAL into the database file now, as the checkpoints
 // running in the background do, and returns once it has. A benchmark calls it to
 // count the copying its appends caused in their own time.
-func (s *Store) CheckpointWAL() error {
+func (s *Store) CheckpointWAL() (err error) {
+	defer markFault(&err)
 	if s.ckpt.checkpoint() < 0 {
 		return errors.New("sqlite: WAL checkpoint did not run")
 	}

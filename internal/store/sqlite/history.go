@@ -8,7 +8,8 @@ import (
 // Checkpoints returns every stored checkpoint of production in increasing size, for
 // verification to narrow a mismatch down to the entries between two checkpoints
 // (it implements ledger.CheckpointHistory).
-func (s *Store) Checkpoints(ctx context.Context, production string) ([][]byte, error) {
+func (s *Store) Checkpoints(ctx context.Context, production string) (_ [][]byte, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx,
 		"SELECT signed FROM checkpoints WHERE production = ? ORDER BY size", production)
 	if err != nil {

@@ -22,7 +22,8 @@ const maxRowsPerInsert = 256
 // log's size is not next. It returns after the commit has been fsynced. An empty
 // checkpoint stores none; with no bodies, the checkpoint replaces any stored for
 // the current size.
-func (s *Store) Append(ctx context.Context, production string, next uint64, bodies [][]byte, checkpoint []byte) error {
+func (s *Store) Append(ctx context.Context, production string, next uint64, bodies [][]byte, checkpoint []byte) (err error) {
+	defer markFault(&err)
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("append %s: begin: %w", production, err)
@@ -130,7 +131,8 @@ func logSize(ctx context.Context, q querier, production string) (uint64, error) 
 }
 
 // Size returns one more than the highest stored index of production (0 if none).
-func (s *Store) Size(ctx context.Context, production string) (uint64, error) {
+func (s *Store) Size(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	n, err := logSize(ctx, s.read, production)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite %s: %w", production, err)
@@ -140,7 +142,8 @@ func (s *Store) Size(ctx context.Context, production string) (uint64, error) {
 
 // Entries returns the stored rows of production with from <= index < to, in index
 // order, read in one query.
-func (s *Store) Entries(ctx context.Context, production string, from, to uint64) ([]store.Entry, error) {
+func (s *Store) Entries(ctx context.Context, production string, from, to uint64) (_ []store.Entry, err error) {
+	defer markFault(&err)
 	to = min(to, math.MaxInt64)
 	if from >= to {
 		return nil, nil
@@ -184,9 +187,10 @@ const entriesBlock = 64 << 10
 
 // Checkpoint returns the stored checkpoint of production with the highest size, or
 // an error wrapping store.ErrNotFound.
-func (s *Store) Checkpoint(ctx context.Context, production string) ([]byte, error) {
+func (s *Store) Checkpoint(ctx context.Context, production string) (_ []byte, err error) {
+	defer markFault(&err)
 	var signed []byte
-	err := s.read.QueryRowContext(ctx,
+	err = s.read.QueryRowContext(ctx,
 		"SELECT signed FROM checkpoints WHERE production = ? ORDER BY size DESC LIMIT 1", production).Scan(&signed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("checkpoint of %s: %w", production, store.ErrNotFound)
@@ -199,7 +203,8 @@ func (s *Store) Checkpoint(ctx context.Context, production string) ([]byte, erro
 
 // Productions lists the productions with at least one entry, sorted. It walks the
 // primary key from one production to the next rather than reading every entry.
-func (s *Store) Productions(ctx context.Context) ([]string, error) {
+func (s *Store) Productions(ctx context.Context) (_ []string, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, `WITH RECURSIVE p(name) AS (
 			SELECT min(production) FROM entries
 			UNION ALL

@@ -9,22 +9,21 @@ import (
 	"fmt"
 	"time"
 
-	"coldset/internal/notify"
+	"coldset/internal/store"
 )
 
-var _ notify.Store = (*Store)(nil)
-
 // Contacts returns production's contacts, or none.
-func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Contact, error) {
+func (s *Store) Contacts(ctx context.Context, production string) (_ []store.Contact, err error) {
+	defer markFault(&err)
 	var list string
-	err := s.read.QueryRowContext(ctx, "SELECT list FROM contacts WHERE production = ?", production).Scan(&list)
+	err = s.read.QueryRowContext(ctx, "SELECT list FROM contacts WHERE production = ?", production).Scan(&list)
 	if errors.Is(err, sql.ErrNoRows) {
-		return []notify.Contact{}, nil
+		return []store.Contact{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
-	cs := []notify.Contact{}
+	cs := []store.Contact{}
 	if err := json.Unmarshal([]byte(list), &cs); err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", production, err)
 	}
@@ -32,9 +31,10 @@ func (s *Store) Contacts(ctx context.Context, production string) ([]notify.Conta
 }
 
 // SetContacts replaces production's contacts.
-func (s *Store) SetContacts(ctx context.Context, production string, cs []notify.Contact) error {
+func (s *Store) SetContacts(ctx context.Context, production string, cs []store.Contact) (err error) {
+	defer markFault(&err)
 	if cs == nil {
-		cs = []notify.Contact{}
+		cs = []store.Contact{}
 	}
 	list, err := json.Marshal(cs)
 	if err == nil {
@@ -49,9 +49,10 @@ func (s *Store) SetContacts(ctx context.Context, production string, cs []notify.
 }
 
 // OutboxCursor returns the first index of production not yet in the outbox.
-func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, error) {
+func (s *Store) OutboxCursor(ctx context.Context, production string) (_ uint64, err error) {
+	defer markFault(&err)
 	var next int64
-	err := s.read.QueryRowContext(ctx, "SELECT next FROM outbox_cursors WHERE production = ?", production).Scan(&next)
+	err = s.read.QueryRowContext(ctx, "SELECT next FROM outbox_cursors WHERE production = ?", production).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -63,8 +64,9 @@ func (s *Store) OutboxCursor(ctx context.Context, production string) (uint64, er
 
 // Enqueue writes msgs (skipping rows already there) and moves the cursor up to next,
 // in one transaction on the single writer.
-func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []notify.Message, now time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msgs []store.Message, now time.Time) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range msgs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (production, idx, event, contact, channel, address, secret,
 				subject, body, status, created, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -87,8 +89,8 @@ func (s *Store) Enqueue(ctx context.Context, production string, next uint64, msg
 const outboxColumns = `id, production, idx, event, contact, channel, address, secret, subject, body, status,
 	tries, created, next_at, delivered, claim`
 
-func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) {
-	var d notify.Delivery
+func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
+	var d store.Delivery
 	var idx, created, nextAt int64
 	var delivered sql.NullInt64
 	if err := row.Scan(&d.ID, &d.Production, &idx, &d.Event, &d.Contact, &d.Channel, &d.Address, &d.Secret,
@@ -106,7 +108,8 @@ func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) 
 
 // Claim leases due pending rows. The single writer connection serialises claims, so
 // the UPDATE's own check of the earlier lease is enough.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	token := rand.Text()
 	rows, err := s.write.QueryContext(ctx, `UPDATE outbox SET claim = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= ? AND claimed_until <= ?
@@ -116,7 +119,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		return nil, fmt.Errorf("claim outbox rows: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Delivery
+	var out []store.Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -131,19 +134,20 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 }
 
 // Finish records one attempt at a claimed row and releases the claim.
-func (s *Store) Finish(ctx context.Context, d notify.Delivery, a notify.Attempt, retry time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		status, nextAt := notify.StatusPending, retry.UnixMicro()
+func (s *Store) Finish(ctx context.Context, d store.Delivery, a store.Attempt, retry time.Time) (err error) {
+	defer markFault(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		status, nextAt := store.StatusPending, retry.UnixMicro()
 		var delivered any
 		if a.OK {
-			status, nextAt, delivered = notify.StatusDelivered, a.At.UnixMicro(), a.At.UnixMicro()
+			status, nextAt, delivered = store.StatusDelivered, a.At.UnixMicro(), a.At.UnixMicro()
 		}
 		var tries int
 		err := tx.QueryRowContext(ctx, `UPDATE outbox SET status = ?, tries = tries + 1, next_at = ?, delivered = ?,
 			claim = '', claimed_until = 0 WHERE id = ? AND claim = ? AND status = 'pending' RETURNING tries`,
 			status, nextAt, delivered, d.ID, d.Claim).Scan(&tries)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notify.ErrLost
+			return store.ErrClaimLost
 		}
 		if err != nil {
 			return err

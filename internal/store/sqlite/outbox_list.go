@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"time"
 
-	"coldset/internal/notify"
+	"coldset/internal/store"
 )
 
 // Deliveries lists production's outbox rows, newest entry first, with their attempts.
-func (s *Store) Deliveries(ctx context.Context, production string) ([]notify.Delivery, error) {
+func (s *Store) Deliveries(ctx context.Context, production string) (_ []store.Delivery, err error) {
+	defer markFault(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE production = ? ORDER BY idx DESC, id",
 		production)
 	if err != nil {
 		return nil, fmt.Errorf("deliveries of %s: %w", production, err)
 	}
-	out := []notify.Delivery{}
+	out := []store.Delivery{}
 	at := map[int64]int{}
 	for rows.Next() {
 		d, err := scanDelivery(rows)
@@ -23,7 +24,7 @@ func (s *Store) Deliveries(ctx context.Context, production string) ([]notify.Del
 			rows.Close()
 			return nil, fmt.Errorf("deliveries of %s: %w", production, err)
 		}
-		d.Attempts = []notify.Attempt{}
+		d.Attempts = []store.Attempt{}
 		at[d.ID] = len(out)
 		out = append(out, d)
 	}
@@ -39,7 +40,7 @@ func (s *Store) Deliveries(ctx context.Context, production string) ([]notify.Del
 	defer rows.Close()
 	for rows.Next() {
 		var id, when int64
-		var a notify.Attempt
+		var a store.Attempt
 		if err := rows.Scan(&id, &when, &a.OK, &a.Error); err != nil {
 			return nil, fmt.Errorf("delivery attempts of %s: %w", production, err)
 		}

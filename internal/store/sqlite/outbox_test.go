@@ -9,5 +9,5 @@ import (
 )
 
 func TestOutbox(t *testing.T) {
-	outboxtest.Run(t, func(t *testing.T) notify.Store { return storetest.OpenSQLite(t).(notify.Store) })
+	outboxtest.Run(t, func(t *testing.T) notify.Store { return storetest.OpenSQLite(t) })
 }

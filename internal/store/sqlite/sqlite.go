@@ -19,7 +19,7 @@ import (
 	"coldset/internal/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
 // busyTimeoutMillis is how long a connection waits for another process holding the
 // database lock before giving up with SQLITE_BUSY.
@@ -29,7 +29,7 @@ const busyTimeoutMillis = 5000
 // enough that each connection's page cache stays warm.
 const readConns = 4
 
-// Store is a store.Store on one SQLite database file. It is safe for concurrent use,
+// Store is a store.Backend on one SQLite database file. It is safe for concurrent use,
 // and several processes may open the same file: each append takes SQLite's write
 // lock before it reads the log's size.
 type Store struct {
@@ -149,7 +149,8 @@ func checkDurable(ctx context.Context, db *sql.DB) error {
 // Close stops the checkpoints and closes both pools. Appends in flight finish or
 // fail first. The last connection to close copies the WAL into the database file
 // and removes it, as SQLite does.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer markFault(&err)
 	var errs []error
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.close())

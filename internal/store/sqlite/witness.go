@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"coldset/internal/witness"
+	"coldset/internal/store"
 )
-
-var _ witness.Store = (*Store)(nil)
 
 // AddCosignature keeps a witness's cosigned checkpoint; one already kept for the same
 // production, witness and size stays as it was.
-func (s *Store) AddCosignature(ctx context.Context, c witness.Cosignature) error {
-	_, err := s.write.ExecContext(ctx,
+func (s *Store) AddCosignature(ctx context.Context, c store.Cosignature) (err error) {
+	defer markFault(&err)
+	_, err = s.write.ExecContext(ctx,
 		`INSERT INTO witness_cosignatures (production, witness, size, note) VALUES (?, ?, ?, ?)
 		ON CONFLICT (production, witness, size) DO NOTHING`,
 		c.Production, c.Witness, int64(c.Size), c.Note)
@@ -24,7 +23,8 @@ func (s *Store) AddCosignature(ctx context.Context, c witness.Cosignature) error
 
 // LatestCosignatures returns each witness's cosignature of the largest size of
 // production's log, sorted by witness name.
-func (s *Store) LatestCosignatures(ctx context.Context, production string) ([]witness.Cosignature, error) {
+func (s *Store) LatestCosignatures(ctx context.Context, production string) (_ []store.Cosignature, err error) {
+	defer markFault(&err)
 	// SQLite returns the other columns of the row holding max(size) (a bare-column
 	// aggregate), which the primary key finds without a sort.
 	rows, err := s.read.QueryContext(ctx,
@@ -34,9 +34,9 @@ func (s *Store) LatestCosignatures(ctx context.Context, production string) ([]wi
 		return nil, fmt.Errorf("cosignatures of %s: %w", production, err)
 	}
 	defer rows.Close()
-	var out []witness.Cosignature
+	var out []store.Cosignature
 	for rows.Next() {
-		c := witness.Cosignature{Production: production}
+		c := store.Cosignature{Production: production}
 		var size int64
 		if err := rows.Scan(&c.Witness, &size, &c.Note); err != nil {
 			return nil, fmt.Errorf("cosignatures of %s: scan: %w", production, err)

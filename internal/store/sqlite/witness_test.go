@@ -9,5 +9,5 @@ import (
 )
 
 func TestWitnessCosignatures(t *testing.T) {
-	witnesstest.RunStore(t, func(t *testing.T) witness.Store { return storetest.OpenSQLite(t).(witness.Store) })
+	witnesstest.RunStore(t, func(t *testing.T) witness.Store { return storetest.OpenSQLite(t) })
 }

@@ -18,7 +18,7 @@ var benchCheckpoint = []byte("coldset/bench\n123456\nq7yoE6Vh0l2xKvzQhH2mJm6mKk3
 // Bench measures open's stores: appending batches of 1, 64 and 512 entries (each
 // batch one transaction with its checkpoint, as group commit writes them) and
 // reading back a range of 100,000 entries.
-func Bench(b *testing.B, open func(tb testing.TB) store.Store) {
+func Bench(b *testing.B, open func(tb testing.TB) store.Backend) {
 	for _, n := range []int{1, 64, 512} {
 		b.Run(fmt.Sprintf("append batch=%d", n), func(b *testing.B) {
 			s := open(b)

@@ -28,7 +28,7 @@ const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disa
 
 // OpenSQLite opens a store on a new database file in a temporary directory, closed
 // when the test ends.
-func OpenSQLite(tb testing.TB) store.Store {
+func OpenSQLite(tb testing.TB) store.Backend {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "coldset.db")
 	s, err := sqlite.Open(path)
@@ -46,7 +46,7 @@ func OpenSQLite(tb testing.TB) store.Store {
 
 // OpenPostgres opens a store on a new PostgreSQL database (see PostgresURL), closed
 // and dropped when the test ends.
-func OpenPostgres(tb testing.TB) store.Store {
+func OpenPostgres(tb testing.TB) store.Backend {
 	tb.Helper()
 	u := PostgresURL(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

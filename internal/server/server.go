@@ -17,13 +17,9 @@ import (
 type Config struct {
 	Ledger *ledger.Ledger
 	Logger *slog.Logger
-	// BenchAppend enables POST /api/bench/append, which appends synthetic entries to
-	// productions named bench*. It is a benchmarking and crash-testing aid, off by
-	// default, and must never be enabled on a deployment that keeps real records.
-	BenchAppend bool
 	// Accounts keeps accounts, sessions, API tokens and memberships; nil means the
 	// ledger's store, which must then implement auth.Store (both backends do). The
-	// ledger must open its logs with Folders.
+	// ledger must open its logs with production.NewFolder.
 	Accounts auth.Store
 	// Mail sends the links of the forgot-password form; nil: the form tells people
 	// to ask their studio admin. It also needs PublicURL (web_password.go).
@@ -46,9 +42,8 @@ type Server struct {
 	api    api // accounts and the actions API: api.go
 	web    web // the web pages: web.go
 
-	handler   http.Handler   // mux behind the security headers and the body check: security.go
-	limiter   *signInLimiter // sign-in lock-out: ratelimit.go
-	benchLogs bool           // bench* logs are synthetic and readable without a session
+	handler http.Handler   // mux behind the security headers and the body check: security.go
+	limiter *signInLimiter // sign-in lock-out: ratelimit.go
 
 	pw         *passwords // password links and the forgot-password form: web_password.go
 	trustProxy bool       // proxy.go
@@ -57,7 +52,7 @@ type Server struct {
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
-	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
+	s := &Server{ledger: cfg.Ledger, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter()}
 	s.pw, s.trustProxy, s.webhooks = newPasswords(cfg), cfg.TrustProxy, cfg.Webhooks
 	if s.log == nil {
 		s.log = slog.Default()
@@ -69,9 +64,6 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.ledgerReader(rules.ReadRecord, s.entries))
 	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.ledgerReader(rules.ReadStatus, s.inclusionProof))
 	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.ledgerReader(rules.ReadStatus, s.consistencyProof))
-	if cfg.BenchAppend {
-		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
-	}
 	s.registerAPI(cfg)
 	s.registerWeb()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -14,12 +14,24 @@ import (
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
+
+	"coldset/internal/ledger"
+	"coldset/internal/loadgen"
+	"coldset/internal/loadmix"
 )
 
-// httpGet fetches url and fails the test unless it answers 200.
-func httpGet(t *testing.T, url string) []byte {
+// httpGet fetches url with the API token, if any, and fails the test unless it
+// answers 200.
+func httpGet(t *testing.T, url, token string) []byte {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,40 +46,48 @@ func httpGet(t *testing.T, url string) []byte {
 	return b
 }
 
-func getJSON(t *testing.T, url string, v any) {
+func getJSON(t *testing.T, url, token string, v any) {
 	t.Helper()
-	if err := json.Unmarshal(httpGet(t, url), v); err != nil {
+	if err := json.Unmarshal(httpGet(t, url, token), v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 
-// benchAppend appends one synthetic entry through the server and returns its index.
-func benchAppendHTTP(client *http.Client, addr, production, payload string) (uint64, error) {
-	body := fmt.Sprintf(`{"production":%q,"payload":%s}`, production, payload)
-	resp, err := client.Post(addr+"/api/bench/append", "application/json", strings.NewReader(body))
+// fileConcern files concern id with text through the actions API as person of
+// crew's production, and returns once the server has acknowledged it.
+func fileConcern(client *http.Client, addr string, crew loadmix.Crew, person, id, text string) error {
+	body, err := json.Marshal(map[string]any{"do": "concern.file", "with": map[string]string{
+		"id": id, "category": "equipment", "severity": "low", "text": text}})
 	if err != nil {
-		return 0, err
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, addr+"/api/productions/"+crew.Production+"/actions", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+crew.Tokens[person])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("bench append: %s: %s", resp.Status, b)
+		return fmt.Errorf("file concern %s: %s: %s", id, resp.Status, b)
 	}
-	var out struct{ Index uint64 }
-	if err := json.Unmarshal(b, &out); err != nil {
-		return 0, fmt.Errorf("bench append: %w", err)
-	}
-	return out.Index, nil
+	return nil
 }
 
-// appendN appends n entries from 8 concurrent clients.
-func appendN(t *testing.T, addr string, n int) {
+// fileN files n concerns from 8 concurrent clients, as the crew's actors.
+func fileN(t *testing.T, addr string, crew loadmix.Crew, n int, tag string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
 			for i := w; i < n; i += 8 {
-				if _, err := benchAppendHTTP(http.DefaultClient, addr, "bench", fmt.Sprintf(`{"i":%d}`, i)); err != nil {
+				id := fmt.Sprintf("c-%s-%d", tag, i)
+				if err := fileConcern(http.DefaultClient, addr, crew, loadgen.Actor(w%crew.Lanes), id, "strap loose on "+id); err != nil {
 					t.Error(err)
 					return
 				}
@@ -78,35 +98,40 @@ func appendN(t *testing.T, addr string, n int) {
 }
 
 // TestProofsVerifyWithUpstreamLibraries checks coldset's HTTP output with nothing but
-// note, log.ParseCheckpoint, the rfc6962 hasher and the proof package.
+// note, log.ParseCheckpoint, the rfc6962 hasher and the proof package, on a
+// production's log grown through the actions API.
 func TestProofsVerifyWithUpstreamLibraries(t *testing.T) {
 	bin := buildColdset(t)
 	dir := t.TempDir()
-	srv := startServe(t, bin, dir, "--bench-append")
+	crew := seedSQLiteLoad(t, dir, 4)
+	producer := crew.Tokens[loadgen.Producer]
+	srv := startServe(t, bin, dir, "--db", "coldset.db")
 	vkey := strings.TrimSpace(mustColdset(t, bin, dir, "key"))
 	verifier, err := note.NewVerifier(vkey)
 	if err != nil {
 		t.Fatal(err)
 	}
+	base := srv.addr + "/api/productions/" + crew.Production
 	openCheckpoint := func() *log.Checkpoint {
 		t.Helper()
-		signed := httpGet(t, srv.addr+"/api/productions/bench/checkpoint")
-		cp, _, _, err := log.ParseCheckpoint(signed, "coldset/bench", verifier)
+		signed := httpGet(t, base+"/checkpoint", producer)
+		cp, _, _, err := log.ParseCheckpoint(signed, ledger.Origin(crew.Production), verifier)
 		if err != nil {
 			t.Fatalf("parse checkpoint: %v\n%s", err, signed)
 		}
 		return cp
 	}
 
-	appendN(t, srv.addr, 21)
+	seeded := openCheckpoint().Size
+	fileN(t, srv.addr, crew, 21, "old")
 	old := openCheckpoint()
-	if old.Size != 21 {
-		t.Fatalf("checkpoint size %d, want 21", old.Size)
+	if old.Size < seeded+21 {
+		t.Fatalf("checkpoint size %d, want at least %d", old.Size, seeded+21)
 	}
-	appendN(t, srv.addr, 40)
+	fileN(t, srv.addr, crew, 40, "new")
 	cp := openCheckpoint()
-	if cp.Size != 61 {
-		t.Fatalf("checkpoint size %d, want 61", cp.Size)
+	if cp.Size < old.Size+40 {
+		t.Fatalf("checkpoint size %d, want at least %d", cp.Size, old.Size+40)
 	}
 
 	var page struct {
@@ -115,19 +140,39 @@ func TestProofsVerifyWithUpstreamLibraries(t *testing.T) {
 			Body  []byte
 		}
 	}
-	getJSON(t, fmt.Sprintf("%s/api/productions/bench/entries?from=0&to=%d", srv.addr, cp.Size), &page)
+	getJSON(t, fmt.Sprintf("%s/entries?from=0&to=%d", base, cp.Size), producer, &page)
 	if len(page.Entries) != int(cp.Size) {
 		t.Fatalf("got %d entries, want %d", len(page.Entries), cp.Size)
+	}
+	// Each filing is one concern.file entry and what it starts (its escalation).
+	filed := func(from, to uint64) int {
+		n := 0
+		for _, e := range page.Entries[from:to] {
+			var entry struct{ Type string }
+			if err := json.Unmarshal(e.Body, &entry); err != nil {
+				t.Fatalf("entry %d: %v", e.Index, err)
+			}
+			if entry.Type == "concern.file" {
+				n++
+			}
+		}
+		return n
+	}
+	if got := filed(seeded, old.Size); got != 21 {
+		t.Fatalf("the old checkpoint covers %d filings, want 21", got)
+	}
+	if got := filed(old.Size, cp.Size); got != 40 {
+		t.Fatalf("the new checkpoint adds %d filings, want 40", got)
 	}
 	h := rfc6962.DefaultHasher
 	for _, e := range page.Entries {
 		var p struct{ Proof [][]byte }
-		getJSON(t, fmt.Sprintf("%s/api/productions/bench/proof/inclusion?index=%d&size=%d", srv.addr, e.Index, cp.Size), &p)
+		getJSON(t, fmt.Sprintf("%s/proof/inclusion?index=%d&size=%d", base, e.Index, cp.Size), producer, &p)
 		if err := proof.VerifyInclusion(h, e.Index, cp.Size, h.HashLeaf(e.Body), p.Proof, cp.Hash); err != nil {
 			t.Errorf("entry %d: inclusion proof: %v", e.Index, err)
 		}
 		if e.Index < old.Size {
-			getJSON(t, fmt.Sprintf("%s/api/productions/bench/proof/inclusion?index=%d&size=%d", srv.addr, e.Index, old.Size), &p)
+			getJSON(t, fmt.Sprintf("%s/proof/inclusion?index=%d&size=%d", base, e.Index, old.Size), producer, &p)
 			if err := proof.VerifyInclusion(h, e.Index, old.Size, h.HashLeaf(e.Body), p.Proof, old.Hash); err != nil {
 				t.Errorf("entry %d in the old checkpoint: inclusion proof: %v", e.Index, err)
 			}
@@ -135,7 +180,7 @@ func TestProofsVerifyWithUpstreamLibraries(t *testing.T) {
 	}
 
 	var c struct{ Proof [][]byte }
-	getJSON(t, fmt.Sprintf("%s/api/productions/bench/proof/consistency?from=%d&to=%d", srv.addr, old.Size, cp.Size), &c)
+	getJSON(t, fmt.Sprintf("%s/proof/consistency?from=%d&to=%d", base, old.Size, cp.Size), producer, &c)
 	if err := proof.VerifyConsistency(h, old.Size, cp.Size, c.Proof, old.Hash, cp.Hash); err != nil {
 		t.Fatalf("consistency proof %d..%d: %v", old.Size, cp.Size, err)
 	}

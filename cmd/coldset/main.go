@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"coldset/internal/bench"
 )
 
 // command is one subcommand of the coldset binary.
@@ -39,6 +41,10 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// ExitCode is the code the process should exit with; bench's soak reads it to tell a
+// log that does not verify from a verify that could not run.
+func (e exitError) ExitCode() int { return e.code }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -58,6 +64,7 @@ func run(ctx context.Context, args []string) int {
 	}
 	err := cmd.run(ctx, args[1:])
 	var ee exitError
+	var be bench.ExitError
 	switch {
 	case err == nil:
 		return 0
@@ -65,6 +72,8 @@ func run(ctx context.Context, args []string) int {
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.As(err, &be):
+		return be.Code
 	default:
 		fmt.Fprintf(os.Stderr, "coldset %s: %v\n", args[0], err)
 		return 1

@@ -15,6 +15,7 @@ import (
 
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
+	"coldset/internal/production"
 	"coldset/internal/server"
 )
 
@@ -34,15 +35,10 @@ func runServe(ctx context.Context, args []string) error {
 	publicURL := fs.String("url", envOr("COLDSET_URL", ""), "the address people open coldset at, e.g. https://coldset.example.org, for the password links it mails and shows (env COLDSET_URL)")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("COLDSET_TRUST_PROXY") != "", "behind a reverse proxy that sets X-Forwarded-Proto: believe it for Secure cookies, HSTS and the addresses coldset builds (env COLDSET_TRUST_PROXY)")
 	demoFlag := fs.Bool("demo", false, "create the demo production dry-creek if absent, with a sign-in for every role, printed on start")
-	// Hidden from the usage text: a benchmarking aid that must stay off on real deployments.
-	benchAppend := false
-	fs.BoolFunc("bench-append", "", func(string) error { benchAppend = true; return nil })
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: coldset serve [--db FILE | --postgres URL] [--key FILE] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--url URL] [--trust-proxy] [--webhook-allow CIDR,...] [--witness URL=VERIFIERKEY ...] [--demo]")
 		fs.VisitAll(func(f *flag.Flag) {
-			if f.Name != "bench-append" {
-				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
-			}
+			fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
 		})
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -77,7 +73,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	lg := ledger.New(st, signer, server.Folders(benchAppend))
+	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()
 	stopWitnesses, err := startWitnesses(ctx, &wf, lg, st, logger)
 	if err != nil {
@@ -90,11 +86,8 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if benchAppend {
-		logger.Warn("bench appends enabled: POST /api/bench/append writes synthetic entries")
-	}
 
-	cfg := server.Config{Ledger: lg, Store: st, Logger: logger, BenchAppend: benchAppend, PublicURL: *publicURL, TrustProxy: *trustProxy,
+	cfg := server.Config{Ledger: lg, Store: st, Logger: logger, PublicURL: *publicURL, TrustProxy: *trustProxy,
 		Webhooks: nf.webhooks}
 	if nf.smtp != "" {
 		cfg.Mail = &notify.SMTP{Addr: nf.smtp, From: nf.from, Username: nf.username, Password: os.Getenv("COLDSET_SMTP_PASSWORD")}

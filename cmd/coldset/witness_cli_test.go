@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"coldset/internal/ledger"
+	"coldset/internal/loadgen"
 	"coldset/internal/witness/witnesstest"
 )
 
@@ -37,15 +38,17 @@ func waitCosigned(t *testing.T, bin, dir, production string) []byte {
 // it keeps passes `coldset verify --checkpoint --witness-key` with the witness's key,
 // and fails with a tampered cosignature or another witness's key.
 func TestServeFeedsWitnessAndVerifyChecksCosignature(t *testing.T) {
-	const production = "bench-witnessed"
 	bin := buildColdset(t)
 	dir := t.TempDir()
+	crew := seedSQLiteLoad(t, dir, 1)
+	production := crew.Production
 	vkey := strings.TrimSpace(mustColdset(t, bin, dir, "key"))
 	ow := witnesstest.Start(t, witnesstest.Log{Origin: ledger.Origin(production), VKey: vkey})
 
-	srv := startServe(t, bin, dir, "--bench-append", "--witness", ow.URL+"="+ow.VKey)
+	srv := startServe(t, bin, dir, "--witness", ow.URL+"="+ow.VKey)
 	for i := range 3 {
-		if _, err := benchAppendHTTP(http.DefaultClient, srv.addr, production, fmt.Sprintf(`{"i":%d}`, i)); err != nil {
+		id := fmt.Sprintf("c-witnessed-%d", i)
+		if err := fileConcern(http.DefaultClient, srv.addr, crew, loadgen.Actor(0), id, "strap loose on "+id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,12 +57,18 @@ func TestServeFeedsWitnessAndVerifyChecksCosignature(t *testing.T) {
 	if !strings.Contains(srv.output(), "sending checkpoints to witness") {
 		t.Errorf("serve did not say it sends to the witness:\n%s", srv.output())
 	}
+	st := openStore(t, openSQLite(filepath.Join(dir, "coldset.db")))
+	size, err := st.Size(t.Context(), production)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	keptPath := filepath.Join(dir, "kept.note")
 	writeFile(t, keptPath, kept)
 	out := mustColdset(t, bin, dir, "verify", "--checkpoint", keptPath, "--witness-key", ow.VKey)
 	if !strings.Contains(out, "cosigned by witness witness.coldset.test") ||
-		!strings.Contains(out, "production "+production+": ok, 3 entries") {
+		!strings.Contains(out, fmt.Sprintf("production %s: ok, %d entries", production, size)) {
 		t.Errorf("verify output:\n%s", out)
 	}
 

@@ -32,11 +32,10 @@ type Filler struct {
 
 // follower is one production as the Filler has folded it so far.
 type follower struct {
-	mu      sync.Mutex
-	ignored bool // its log is not a production's (a benchmark's): nothing to tell
-	state   *rules.State
-	next    uint64            // entries folded
-	texts   map[string]string // concern id -> what its reporter wrote
+	mu    sync.Mutex
+	state *rules.State
+	next  uint64            // entries folded
+	texts map[string]string // concern id -> what its reporter wrote
 }
 
 // NewFiller returns a Filler reading entries from entries and writing rows to
@@ -75,9 +74,6 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 	f.mu.Unlock()
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
-	if fw.ignored {
-		return 0, nil
-	}
 
 	size, err := f.entries.Size(ctx, production)
 	if err != nil {
@@ -120,10 +116,6 @@ func (f *Filler) Fill(ctx context.Context, production string) (int, error) {
 			e, err := ledger.DecodeEntry(r.Body)
 			if err != nil {
 				return total, fmt.Errorf("fill outbox of %s: entry %d: %w", production, r.Index, err)
-			}
-			if r.Index == 0 && e.Type != rules.ProductionCreate {
-				fw.ignored = true
-				return total, nil
 			}
 			ms, err := fw.fold(e, r.Index >= cursor, contacts)
 			if err != nil {

@@ -84,7 +84,8 @@ func (s *Scheduler) Round(ctx context.Context) (next time.Time, ok bool, err err
 		}
 		p, err := production.FromLog(l)
 		if err != nil {
-			continue // not a production's log (a benchmark's): it has no deadlines
+			firstErr = cmpErr(firstErr, fmt.Errorf("scheduler: %w", err))
+			continue
 		}
 		now := s.Clock.Now()
 		if d, due := p.NextDeadline(); due && !d.After(now) {

@@ -1,7 +1,6 @@
 package production
 
 import (
-	"errors"
 	"fmt"
 
 	"coldset/internal/ledger"
@@ -13,10 +12,6 @@ import (
 // reads alike.
 func NewFolder(string) ledger.Folder { return newFolder() }
 
-// ErrNotProduction reports a log whose entries do not fold into a production state
-// (such as a synthetic benchmark log).
-var ErrNotProduction = errors.New("not a production's log")
-
 // FromLog returns the production kept by l, a Log whose folders come from NewFolder.
 // The Production shares l: closing the Ledger that opened l closes it, and the
 // Production must not be closed on its own.
@@ -24,7 +19,7 @@ func FromLog(l *ledger.Log) (*Production, error) {
 	ok := false
 	l.View(func(f ledger.Folder) { _, ok = f.(*folder) })
 	if !ok {
-		return nil, fmt.Errorf("production %s: opened without production.NewFolder: %w", l.Production(), ErrNotProduction)
+		return nil, fmt.Errorf("production %s: opened without production.NewFolder", l.Production())
 	}
 	return &Production{id: l.Production(), log: l}, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
+	"coldset/internal/production"
 	"coldset/internal/store/sqlite"
 )
 
@@ -87,7 +88,7 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.lg = ledger.New(st, signer, Folders(false))
+	env.lg = ledger.New(st, signer, production.NewFolder)
 	if _, err := demo.Seed(context.Background(), env.lg, st, demo.Options{Now: now, Created: now.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

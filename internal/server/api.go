@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
-	"coldset/internal/production"
 )
 
 // maxRequestBody bounds every JSON request body of the API: the largest real action
@@ -52,19 +50,6 @@ func (s *Server) registerAPI(cfg Config) {
 	handle("POST /api/productions/{id}/actions", s.member(s.act))
 	s.registerContacts(handle)
 	s.registerTokens(handle) // api_tokens.go
-}
-
-// Folders is the newFolder to give ledger.New for the server's ledger: every
-// production's log folds into its rules state (production.NewFolder), except, with
-// benchAppend, the synthetic logs of productions named bench*, which hold no rules
-// events.
-func Folders(benchAppend bool) func(production string) ledger.Folder {
-	return func(id string) ledger.Folder {
-		if benchAppend && strings.HasPrefix(id, "bench") {
-			return ledger.NopFolder{}
-		}
-		return production.NewFolder(id)
-	}
 }
 
 // decodeJSON reads one JSON value from the request body into v: at most

@@ -93,11 +93,7 @@ func (s *Server) production(ctx context.Context, id string) (*production.Product
 	if err != nil {
 		return nil, err
 	}
-	p, err := production.FromLog(l)
-	if errors.Is(err, production.ErrNotProduction) { // a bench log: nothing to see
-		return nil, noProduction(id)
-	}
-	return p, err
+	return production.FromLog(l)
 }
 
 // noProduction is the one answer for a production that does not exist and for one

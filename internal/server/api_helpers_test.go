@@ -15,6 +15,7 @@ import (
 
 	"coldset/internal/auth"
 	"coldset/internal/ledger"
+	"coldset/internal/production"
 	"coldset/internal/store"
 	"coldset/internal/store/storetest"
 )
@@ -47,7 +48,7 @@ func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg := ledger.New(st, signer, Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
 	ta := &testAPI{t: t, st: st, accounts: st, now: dayOne}
 	cfg.Ledger, cfg.Store, cfg.Logger = lg, st, slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -215,7 +215,7 @@ func (s *Server) visibleProductions(ctx context.Context, acct auth.Account) ([]v
 		p, err := s.production(ctx, id)
 		var ae *apiError
 		if errors.As(err, &ae) && ae.kind == kindNotFound {
-			continue // granted before it was created, or a bench log
+			continue // granted before it was created
 		}
 		if err != nil {
 			return nil, err

@@ -107,7 +107,7 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg := ledger.New(st, signer, Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
 	w := &matrixWorld{t: t, lg: lg, accounts: st, now: dayOne}
 	w.srv = New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -44,11 +44,6 @@ func matrixRows() []matrixRow {
 		{route: "GET /api/productions/{id}/entries", req: get(base + "/entries"), want: recordRead(200), shows: allSecrets()},
 		{route: "GET /api/productions/{id}/proof/inclusion", req: get(base + "/proof/inclusion?index=0"), want: member(200)},
 		{route: "GET /api/productions/{id}/proof/consistency", req: get(base + "/proof/consistency?from=1"), want: member(200)},
-		// Registered only with Config.BenchAppend (serve --bench-append), which the
-		// matrix's server, like every real deployment, runs without.
-		{route: "POST /api/bench/append", via: "/api/", req: sendJSON("POST", "/api/bench/append", func(*caller) any {
-			return map[string]string{"production": "bench-1"}
-		}), want: everyone(404)},
 
 		{route: "GET /{$}", req: get("/"), want: home},
 		{route: "GET /signin", req: get("/signin"), want: everyone(200)},

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"coldset/internal/rules"
 )
@@ -17,16 +16,9 @@ import (
 //
 // Nobody outside needs these routes open: witnesses are sent every checkpoint with
 // its consistency proof (internal/witness), and an investigator gets the evidence
-// bundle (coldset export), which verifies offline. The one exception is the synthetic
-// logs of productions named bench*, which exist only with --bench-append, hold no
-// records, and are read by the load and crash tests without accounts.
+// bundle (coldset export), which verifies offline.
 func (s *Server) ledgerReader(what rules.Read, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		if s.benchLogs && strings.HasPrefix(id, "bench") {
-			h(w, r)
-			return
-		}
 		s.member(func(w http.ResponseWriter, r *http.Request, a access) {
 			if !a.may(what) {
 				s.writeError(w, r, cannotRead(what))

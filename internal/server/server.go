@@ -22,12 +22,8 @@ type Config struct {
 	// contacts in it.
 	Store  store.Backend
 	Logger *slog.Logger
-	// BenchAppend enables POST /api/bench/append, which appends synthetic entries to
-	// productions named bench*. It is a benchmarking and crash-testing aid, off by
-	// default, and must never be enabled on a deployment that keeps real records.
-	BenchAppend bool
 	// Accounts keeps accounts, sessions, API tokens and memberships; nil: Store.
-	// The ledger must open its logs with Folders.
+	// The ledger must open its logs with production.NewFolder.
 	Accounts auth.Store
 	// Mail sends the links of the forgot-password form; nil: the form tells people
 	// to ask their studio admin. It also needs PublicURL (web_password.go).
@@ -51,9 +47,8 @@ type Server struct {
 	api    api // accounts and the actions API: api.go
 	web    web // the web pages: web.go
 
-	handler   http.Handler   // mux behind the security headers and the body check: security.go
-	limiter   *signInLimiter // sign-in lock-out: ratelimit.go
-	benchLogs bool           // bench* logs are synthetic and readable without a session
+	handler http.Handler   // mux behind the security headers and the body check: security.go
+	limiter *signInLimiter // sign-in lock-out: ratelimit.go
 
 	pw         *passwords // password links and the forgot-password form: web_password.go
 	trustProxy bool       // proxy.go
@@ -62,7 +57,7 @@ type Server struct {
 
 // New returns a server with its routes registered.
 func New(cfg Config) *Server {
-	s := &Server{ledger: cfg.Ledger, store: cfg.Store, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter(), benchLogs: cfg.BenchAppend}
+	s := &Server{ledger: cfg.Ledger, store: cfg.Store, log: cfg.Logger, mux: http.NewServeMux(), limiter: newSignInLimiter()}
 	s.pw, s.trustProxy, s.webhooks = newPasswords(cfg), cfg.TrustProxy, cfg.Webhooks
 	if s.log == nil {
 		s.log = slog.Default()
@@ -74,9 +69,6 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/productions/{id}/entries", s.ledgerReader(rules.ReadRecord, s.entries))
 	s.mux.HandleFunc("GET /api/productions/{id}/proof/inclusion", s.ledgerReader(rules.ReadStatus, s.inclusionProof))
 	s.mux.HandleFunc("GET /api/productions/{id}/proof/consistency", s.ledgerReader(rules.ReadStatus, s.consistencyProof))
-	if cfg.BenchAppend {
-		s.mux.HandleFunc("POST /api/bench/append", s.benchAppend)
-	}
 	s.registerAPI(cfg)
 	s.registerWeb()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ import (
 
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
+	"coldset/internal/production"
 	"coldset/internal/store/storetest"
 )
 
@@ -71,7 +72,7 @@ func newWebEnvDays(t *testing.T, now time.Time, days int) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg := ledger.New(st, signer, Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
 	opts := demo.Options{Now: now, Days: days}
 	if days == 0 {

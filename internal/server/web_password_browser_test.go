@@ -13,6 +13,7 @@ import (
 	"coldset/internal/auth"
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
+	"coldset/internal/production"
 	"coldset/internal/store/storetest"
 )
 
@@ -29,7 +30,7 @@ func TestBrowserPasswordLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg := ledger.New(st, signer, Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
 	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.api.now = func() time.Time { return now }

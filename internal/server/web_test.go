@@ -17,6 +17,7 @@ import (
 
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
+	"coldset/internal/production"
 	"coldset/internal/store/storetest"
 )
 
@@ -72,7 +73,7 @@ func newWebClientWithin(t *testing.T, tm Timeouts) *webClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg := ledger.New(st, signer, Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	t.Cleanup(func() { lg.Close() })
 	now := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 	if _, err := demo.Seed(context.Background(), lg, st, demo.Options{Now: now}); err != nil {

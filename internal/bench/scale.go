@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -21,14 +21,13 @@ import (
 	"coldset/internal/loadgen"
 	"coldset/internal/production"
 	"coldset/internal/rules"
-	"coldset/internal/server"
 )
 
-// benchScale shows whether anything costs more per event as a production grows: for
+// runScale shows whether anything costs more per event as a production grows: for
 // each size it fills a production, then times opening it (the state rebuild),
 // appending realistic actions to it, proofs on it, and building its report and
 // evidence bundle, all per event.
-func benchScale(ctx context.Context, args []string) error {
+func runScale(ctx context.Context, args []string, coldset Coldset) error {
 	fs := flag.NewFlagSet("bench scale", flag.ContinueOnError)
 	var pf profileFlags
 	pf.register(fs)
@@ -48,6 +47,7 @@ func benchScale(ctx context.Context, args []string) error {
 		return err
 	}
 	defer env.close()
+	env.coldset = coldset
 	printMachine(env.dir)
 	stop, err := pf.start()
 	if err != nil {
@@ -99,7 +99,7 @@ func scaleOne(ctx context.Context, env *scratch, size, rounds int, reports bool)
 	row.fill = time.Since(t)
 
 	// Opened as the server opens a production on first use.
-	lg := ledger.New(env.st, env.signer, server.Folders(false))
+	lg := ledger.New(env.st, env.signer, production.NewFolder)
 	defer lg.Close()
 	t = time.Now()
 	l, err := lg.Log(ctx, id)
@@ -234,7 +234,7 @@ func timeCommands(ctx context.Context, env *scratch, id string, row *scaleRow) e
 		{"export --pdf=false", append([]string{"export", "--pdf=false", "--out", bundle}, on...), bundle},
 		{"verify --bundle", []string{"verify", "--bundle", bundle, "--key", ledger.KeyPathFor(env.path)}, ""},
 	} {
-		wall, cpu, err := runCommand(ctx, c.args)
+		wall, cpu, err := runCommand(ctx, env.coldset, c.args)
 		if err != nil {
 			return fmt.Errorf("coldset %s: %w", c.name, err)
 		}
@@ -269,12 +269,14 @@ func timeCommands(ctx context.Context, env *scratch, id string, row *scaleRow) e
 
 // runCommand runs coldset with args as a process of its own and returns its wall
 // and CPU time. A test binary is not coldset: there the command runs in this
-// process, and its CPU time is not known.
-func runCommand(ctx context.Context, args []string) (wall, cpu time.Duration, err error) {
+// process through coldset, and its CPU time is not known.
+func runCommand(ctx context.Context, coldset Coldset, args []string) (wall, cpu time.Duration, err error) {
 	t := time.Now()
 	if testing.Testing() {
-		cmd := map[string]func(context.Context, []string) error{"report": runReport, "export": runExport, "verify": runVerify}[args[0]]
-		if err := cmd(ctx, args[1:]); err != nil {
+		if coldset == nil {
+			return 0, 0, fmt.Errorf("coldset %s: no way to run it in a test binary", args[0])
+		}
+		if err := coldset(ctx, args); err != nil {
 			return 0, 0, err
 		}
 		return time.Since(t), 0, nil

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -37,6 +37,8 @@ type scratch struct {
 	st     *sqlite.Store
 	signer *ledger.Signer
 	remove func()
+
+	coldset Coldset // runs coldset's commands in a test binary: runCommand
 }
 
 // openScratch creates a scratch store under dir ("" for the system's temporary

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -18,17 +18,18 @@ import (
 
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
+	"coldset/internal/production"
 	"coldset/internal/server"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
 )
 
-// benchHTTP drives an in-process server over real HTTP connections with an open-loop
+// runHTTP drives an in-process server over real HTTP connections with an open-loop
 // schedule of a production's actions and reads, and reports latency percentiles
 // measured from each request's scheduled send time. Beside them it prints the
 // latency of the one fsync every action waits for, the floor under a write.
-func benchHTTP(ctx context.Context, args []string) error {
+func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
 	var pf profileFlags
 	pf.register(fs)
@@ -68,7 +69,7 @@ func benchHTTP(ctx context.Context, args []string) error {
 		return err
 	}
 	printMachine(filepath.Dir(dbPath))
-	lg := ledger.New(st, signer, server.Folders(false))
+	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()
 	h := server.New(server.Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -16,11 +16,11 @@ import (
 	"coldset/internal/store"
 )
 
-// benchAppend measures ledger appends through Log.Do from concurrent writers, and, in
+// runAppend measures ledger appends through Log.Do from concurrent writers, and, in
 // the same run, the limits beneath them: the disk's fsync'd and fdatasync'd batch
 // writes of the same bytes, the store's own appends of full batches, fsync'd
 // single-row inserts into the same kind of database, and SHA-256 over the same bytes.
-func benchAppend(ctx context.Context, args []string) error {
+func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	fs := flag.NewFlagSet("bench append", flag.ContinueOnError)
 	var sf storeFlags
 	sf.register(fs)
@@ -44,7 +44,7 @@ func benchAppend(ctx context.Context, args []string) error {
 	if *rounds < 1 {
 		return usageError(fs, "--rounds must be positive")
 	}
-	st, err := sf.open(ctx, false)
+	st, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -14,10 +14,10 @@ import (
 	"coldset/internal/store"
 )
 
-// benchVerify measures a full verification of a production's log (read every entry,
+// runVerify measures a full verification of a production's log (read every entry,
 // check it, hash it, rebuild the tree, compare to the signed checkpoint) beside raw
 // SHA-256 over the same bytes.
-func benchVerify(ctx context.Context, args []string) error {
+func runVerify(ctx context.Context, args []string, _ Coldset) error {
 	fs := flag.NewFlagSet("bench verify", flag.ContinueOnError)
 	var pf profileFlags
 	pf.register(fs)

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -79,8 +79,13 @@ func startChild(args []string, logPath string) (*child, error) {
 				}
 				continue
 			}
-			if a, ok := strings.CutPrefix(line, "listening on "); ok {
-				addr <- "http://" + a
+			// The runtime's GC trace shares stderr and may be written into the middle
+			// of this line ("gc 1listening on ..."), so the address is looked for
+			// anywhere in it.
+			if _, a, ok := strings.Cut(line, "listening on "); ok {
+				if a, _, _ = strings.Cut(a, " "); a != "" {
+					addr <- "http://" + a
+				}
 			}
 			c.mu.Lock()
 			c.tail = append(c.tail, line)

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -65,7 +65,8 @@ type soakConfig struct {
 	serverLog        string
 }
 
-func runSoak(ctx context.Context, args []string) error {
+// Soak is coldset soak; coldset runs its verify at the end.
+func Soak(ctx context.Context, args []string, coldset Coldset) error {
 	fs := flag.NewFlagSet("soak", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), soakUsage)
@@ -108,7 +109,7 @@ func runSoak(ctx context.Context, args []string) error {
 			c.key = ledger.KeyPathFor(c.db)
 		}
 	}
-	r, err := soak(ctx, c)
+	r, err := soak(ctx, c, coldset)
 	if r != nil {
 		r.print(os.Stdout, c)
 	}
@@ -119,7 +120,7 @@ func runSoak(ctx context.Context, args []string) error {
 		for _, p := range problems {
 			fmt.Printf("FAIL: %s\n", p)
 		}
-		return exitError{1}
+		return ExitError{1}
 	}
 	fmt.Println("PASS")
 	return nil
@@ -127,7 +128,7 @@ func runSoak(ctx context.Context, args []string) error {
 
 // soak seeds the production, runs the server and the load, and gathers what
 // happened. An error means the run could not be made at all.
-func soak(ctx context.Context, c soakConfig) (*soakResult, error) {
+func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, error) {
 	open := func() (store.Backend, error) {
 		if c.postgres != "" {
 			return postgres.Open(ctx, c.postgres)
@@ -205,10 +206,11 @@ func soak(ctx context.Context, c soakConfig) (*soakResult, error) {
 	}
 	r.size, r.ackErr = client.Acks().Check(ctx, st, crew.Production)
 	st.Close()
-	verifyArgs := []string{"--key", c.key, "--db", c.db, "--postgres", c.postgres}
-	r.verifyErr = runVerify(ctx, verifyArgs)
-	var ee exitError
-	if r.verifyErr != nil && !errors.As(r.verifyErr, &ee) {
+	r.verifyErr = coldset(ctx, []string{"verify", "--key", c.key, "--db", c.db, "--postgres", c.postgres})
+	// An exit code is verify's answer (a log that does not verify); any other error
+	// means it could not look.
+	var answered interface{ ExitCode() int }
+	if r.verifyErr != nil && !errors.As(r.verifyErr, &answered) {
 		return r, r.verifyErr
 	}
 	return r, nil

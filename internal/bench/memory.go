@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -9,15 +9,15 @@ import (
 	"time"
 
 	"coldset/internal/ledger"
-	"coldset/internal/server"
+	"coldset/internal/production"
 	"coldset/internal/store/sqlite"
 )
 
-// benchMemory measures what a server holding many productions keeps in memory: it
+// runMemory measures what a server holding many productions keeps in memory: it
 // fills the productions, then opens every one through a ledger.Ledger with the
 // server's folders (as the server does on first use) and reads the Go heap after a
 // collection and the process's resident set.
-func benchMemory(ctx context.Context, args []string) error {
+func runMemory(ctx context.Context, args []string, _ Coldset) error {
 	fs := flag.NewFlagSet("bench memory", flag.ContinueOnError)
 	var pf profileFlags
 	pf.register(fs)
@@ -58,7 +58,7 @@ func benchMemory(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	lg := ledger.New(env.st, env.signer, server.Folders(false))
+	lg := ledger.New(env.st, env.signer, production.NewFolder)
 	defer lg.Close()
 	t = time.Now()
 	for _, id := range ids {

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"coldset/internal/ledger"
 )
 
-// benchProofs times inclusion and consistency proofs on a tree of many leaves, as a
+// runProofs times inclusion and consistency proofs on a tree of many leaves, as a
 // Log holds it in memory; the raw limit beside them is one SHA-256 of two child
 // hashes, the step every proof level costs a verifier.
-func benchProofs(ctx context.Context, args []string) error {
+func runProofs(ctx context.Context, args []string, _ Coldset) error {
 	fs := flag.NewFlagSet("bench proofs", flag.ContinueOnError)
 	var pf profileFlags
 	pf.register(fs)

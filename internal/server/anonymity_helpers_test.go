@@ -19,6 +19,7 @@ import (
 	"coldset/internal/auth"
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
+	"coldset/internal/rules"
 	"coldset/internal/store/sqlite"
 )
 
@@ -311,5 +312,35 @@ func (env *anonEnv) anonymousEntries(id string) {
 	}
 	if n == 0 {
 		env.t.Errorf("no entry files concern %s", id)
+	}
+}
+
+// bury records more than 5,000 entries on dry-creek, refused acknowledgements by kim
+// from several goroutines at once, so that what was recorded before (what) lies
+// beyond every window a page reads.
+func (env *anonEnv) bury(what string) {
+	env.t.Helper()
+	p, err := env.srv.production(context.Background(), "dry-creek")
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	before := p.Log().Size()
+	const workers, each = 16, 340
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each { // a refusal is one entry, and cheap to decide
+				if _, err := p.Do(context.Background(), rules.Actor{Person: "kim"}, rules.Command{Do: rules.ConcernAck, With: json.RawMessage(`{"concern":"nowhere"}`)}, env.clock()); err != nil {
+					env.t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if added := p.Log().Size() - before; added < 5_000 {
+		env.t.Fatalf("%d entries added after %s, want more than 5,000", added, what)
 	}
 }

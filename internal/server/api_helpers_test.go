@@ -5,18 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
 	"coldset/internal/store"
-	"coldset/internal/store/storetest"
 )
 
 // testAPI is a server on a real SQLite store with a clock the test sets.
@@ -42,16 +38,9 @@ func newTestAPI(t *testing.T) *testAPI {
 // the test's own.
 func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, Folders(false))
-	t.Cleanup(func() { lg.Close() })
+	lg, st := newTestLedger(t, false)
 	ta := &testAPI{t: t, st: st, accounts: st.(auth.Store), now: dayOne}
-	cfg.Ledger, cfg.Logger = lg, slog.New(slog.NewTextHandler(io.Discard, nil))
-	ta.srv = New(cfg)
+	ta.srv = newQuietServer(lg, cfg)
 	ta.srv.api.now = ta.clock
 	ta.http = httptest.NewServer(ta.srv)
 	t.Cleanup(ta.http.Close)

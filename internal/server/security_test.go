@@ -2,19 +2,14 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
-	"coldset/internal/store/storetest"
 )
 
 // wantHeaders are the security headers every answer carries, plain HTTP or TLS.
@@ -239,14 +234,8 @@ func TestSecurityCSRFOnEveryForm(t *testing.T) {
 // TestSecurityLedgerReadsMemberOnly: with bench appends on, the synthetic bench* logs stay
 // open to the load and crash tests, and a production's ledger stays closed.
 func TestSecurityLedgerReadsMemberOnly(t *testing.T) {
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, Folders(true))
-	t.Cleanup(func() { lg.Close() })
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BenchAppend: true})
+	lg, _ := newTestLedger(t, true)
+	srv := newQuietServer(lg, Config{BenchAppend: true})
 	post := httptest.NewRequest("POST", "/api/bench/append", strings.NewReader(`{"production":"bench-1","payload":{"n":1}}`))
 	post.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()

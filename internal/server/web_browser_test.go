@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -14,10 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"coldset/internal/auth"
 	"coldset/internal/demo"
-	"coldset/internal/ledger"
-	"coldset/internal/store/storetest"
 )
 
 // The browser tests drive the real pages in headless Chromium against a real server
@@ -67,21 +62,11 @@ func newWebEnvDays(t *testing.T, now time.Time, days int) *webEnv {
 		t.Fatal(err)
 	}
 
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, Folders(false))
-	t.Cleanup(func() { lg.Close() })
 	opts := demo.Options{Now: now, Days: days}
 	if days == 0 {
 		opts.Created = now
 	}
-	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), opts); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := newQuietServer(newDemoLedger(t, opts), Config{})
 	srv.api.now = env.clock
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)

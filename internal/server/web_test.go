@@ -1,24 +1,18 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"coldset/internal/auth"
 	"coldset/internal/demo"
-	"coldset/internal/ledger"
-	"coldset/internal/store/storetest"
 )
 
 func TestFormWith(t *testing.T) {
@@ -68,18 +62,8 @@ func newWebClient(t *testing.T) *webClient {
 // newWebClientWithin is newWebClient on a server with the timeouts tm (none: zero).
 func newWebClientWithin(t *testing.T, tm Timeouts) *webClient {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, Folders(false))
-	t.Cleanup(func() { lg.Close() })
 	now := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
-	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), demo.Options{Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Config{Ledger: lg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := newQuietServer(newDemoLedger(t, demo.Options{Now: now}), Config{})
 	srv.api.now = func() time.Time { return now }
 	hs := httptest.NewUnstartedServer(srv)
 	hs.Config = srv.HTTPServer(tm)

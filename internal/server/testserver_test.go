@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"coldset/internal/auth"
+	"coldset/internal/demo"
+	"coldset/internal/ledger"
+	"coldset/internal/store"
+	"coldset/internal/store/storetest"
+)
+
+// newTestLedger is a ledger on a fresh SQLite store in the test's temporary directory,
+// signed with a key of its own; the ledger and the store are closed when the test
+// ends. bench opens the synthetic bench* logs to appends, as Folders(true) does.
+func newTestLedger(tb testing.TB, bench bool) (*ledger.Ledger, store.Store) {
+	tb.Helper()
+	st := storetest.OpenSQLite(tb)
+	signer, err := ledger.LoadOrCreateKey(filepath.Join(tb.TempDir(), "coldset.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lg := ledger.New(st, signer, Folders(bench))
+	tb.Cleanup(func() { lg.Close() })
+	return lg, st
+}
+
+// newDemoLedger is newTestLedger with the demo cast seeded as opts says.
+func newDemoLedger(tb testing.TB, opts demo.Options) *ledger.Ledger {
+	tb.Helper()
+	lg, st := newTestLedger(tb, false)
+	if _, err := demo.Seed(context.Background(), lg, st.(auth.Store), opts); err != nil {
+		tb.Fatal(err)
+	}
+	return lg
+}
+
+// newQuietServer is New(cfg) on lg with a logger that drops everything: the tests
+// that read the logs (the anonymity tests) build their own.
+func newQuietServer(lg *ledger.Ledger, cfg Config) *Server {
+	cfg.Ledger, cfg.Logger = lg, slog.New(slog.DiscardHandler)
+	return New(cfg)
+}

@@ -53,9 +53,10 @@ type anonEnv struct {
 	logs   *syncBuffer
 	probed func() bool // a request reached the server carrying the probe's marks
 
-	mu    sync.Mutex
-	now   time.Time
-	peers map[string]bool // the remote addresses of the server's connections
+	testClock
+
+	peersMu sync.Mutex
+	peers   map[string]bool // the remote addresses of the server's connections
 }
 
 // syncBuffer is a buffer several goroutines write logs into.
@@ -79,7 +80,7 @@ func (s *syncBuffer) Bytes() []byte {
 // newAnonEnv starts the server with the demo cast on dry-creek, at now.
 func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	t.Helper()
-	env := &anonEnv{t: t, dir: t.TempDir(), now: now, peers: map[string]bool{}, logs: &syncBuffer{}}
+	env := &anonEnv{t: t, dir: t.TempDir(), testClock: testClock{now: now}, peers: map[string]bool{}, logs: &syncBuffer{}}
 	st, err := sqlite.Open(filepath.Join(env.dir, "coldset.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -116,9 +117,9 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 		ReadHeaderTimeout: 10 * time.Second,
 		ConnState: func(c net.Conn, s http.ConnState) {
 			if s == http.StateNew {
-				env.mu.Lock()
+				env.peersMu.Lock()
 				env.peers[c.RemoteAddr().String()] = true
-				env.mu.Unlock()
+				env.peersMu.Unlock()
 			}
 		},
 	}
@@ -134,24 +135,12 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	return env
 }
 
-func (env *anonEnv) clock() time.Time {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.now
-}
-
-func (env *anonEnv) advance(d time.Duration) {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	env.now = env.now.Add(d)
-}
-
 // reporterPeers returns the peer addresses ("127.0.0.2:PORT") the server saw from
 // the reporter's address; it fails the test when there are none.
 func (env *anonEnv) reporterPeers() []string {
 	env.t.Helper()
-	env.mu.Lock()
-	defer env.mu.Unlock()
+	env.peersMu.Lock()
+	defer env.peersMu.Unlock()
 	var out []string
 	for p := range env.peers {
 		if strings.HasPrefix(p, reporterIP+":") {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +22,7 @@ type testAPI struct {
 	st       store.Store
 	accounts auth.Store
 
-	mu  sync.Mutex
-	now time.Time
+	testClock
 }
 
 var dayOne = time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC) // 06:00 in America/Denver
@@ -39,25 +37,12 @@ func newTestAPI(t *testing.T) *testAPI {
 func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	t.Helper()
 	lg, st := newTestLedger(t, false)
-	ta := &testAPI{t: t, st: st, accounts: st.(auth.Store), now: dayOne}
+	ta := &testAPI{t: t, st: st, accounts: st.(auth.Store), testClock: testClock{now: dayOne}}
 	ta.srv = newQuietServer(lg, cfg)
 	ta.srv.api.now = ta.clock
 	ta.http = httptest.NewServer(ta.srv)
 	t.Cleanup(ta.http.Close)
 	return ta
-}
-
-func (ta *testAPI) clock() time.Time {
-	ta.mu.Lock()
-	defer ta.mu.Unlock()
-	return ta.now
-}
-
-// setClock sets the server clock for the requests that follow.
-func (ta *testAPI) setClock(t time.Time) {
-	ta.mu.Lock()
-	defer ta.mu.Unlock()
-	ta.now = t
 }
 
 // account creates an account and returns an API token for it.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"coldset/internal/auth"
 	"coldset/internal/demo"
@@ -43,4 +45,31 @@ func newDemoLedger(tb testing.TB, opts demo.Options) *ledger.Ledger {
 func newQuietServer(lg *ledger.Ledger, cfg Config) *Server {
 	cfg.Ledger, cfg.Logger = lg, slog.New(slog.DiscardHandler)
 	return New(cfg)
+}
+
+// testClock is a server clock the test sets. The server reads it from the goroutines
+// of its requests, so it is behind a lock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) clock() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// setClock sets the server clock for the requests that follow.
+func (c *testClock) setClock(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// advance moves the server clock on by d.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -20,17 +21,25 @@ import (
 // bundle's files and the deployment's verifier key.
 func westernBundle(t *testing.T, opts Options) (map[string][]byte, string) {
 	t.Helper()
-	rec, s := westernRecord(t)
-	skey := readSignerKey(t)
+	_, files, vkey := exportBundle(t, westernDB(t), opts)
+	return files, vkey
+}
+
+// exportBundle exports the western ledger of the database at db (with a stand-in PDF),
+// signed with the key beside it, and returns the bundle as written, its files and its
+// verifier key.
+func exportBundle(tb testing.TB, db string, opts Options) ([]byte, map[string][]byte, string) {
+	tb.Helper()
+	rec, s := loadRecord(tb, db)
 	var buf bytes.Buffer
-	if err := Export(&buf, rec, skey, s.VerifierKey(), opts, standInPDF); err != nil {
-		t.Fatal(err)
+	if err := Export(&buf, rec, signerKey(tb, db), s.VerifierKey(), opts, standInPDF); err != nil {
+		tb.Fatal(err)
 	}
 	files, err := unzip(buf.Bytes())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return files, s.VerifierKey()
+	return buf.Bytes(), files, s.VerifierKey()
 }
 
 // standInPDF adds a stand-in for the PDF, which needs Chromium.
@@ -38,21 +47,23 @@ func standInPDF(*Report) (map[string][]byte, error) {
 	return map[string][]byte{"report.pdf": []byte("%PDF-1.4 stand-in")}, nil
 }
 
-func readSignerKey(t *testing.T) note.Signer {
-	t.Helper()
-	b, err := readFile(ledger.KeyPathFor(westernDB(t)))
+// signerKey reads the signing key beside the database at db.
+func signerKey(tb testing.TB, db string) note.Signer {
+	tb.Helper()
+	b, err := os.ReadFile(ledger.KeyPathFor(db))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	s, err := note.NewSigner(strings.TrimSpace(string(b)))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
 
-func zipFiles(t *testing.T, files map[string][]byte) []byte {
-	t.Helper()
+// zipFiles writes files as a bundle.
+func zipFiles(tb testing.TB, files map[string][]byte) []byte {
+	tb.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
@@ -61,11 +72,11 @@ func zipFiles(t *testing.T, files map[string][]byte) []byte {
 			_, err = w.Write(files[name])
 		}
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return buf.Bytes()
 }
@@ -86,7 +97,7 @@ func TestVerifyBundle(t *testing.T) {
 
 func TestVerifyBundleMutations(t *testing.T) {
 	files, vkey := westernBundle(t, Options{})
-	skey := readSignerKey(t)
+	skey := signerKey(t, westernDB(t))
 	tests := []struct {
 		name       string
 		mutate     func(map[string][]byte)

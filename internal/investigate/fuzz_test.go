@@ -1,22 +1,13 @@
 package investigate
 
 import (
-	"archive/zip"
 	"bytes"
-	"context"
 	"errors"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"golang.org/x/mod/sumdb/note"
-
-	"coldset/internal/ledger"
-	"coldset/internal/scenario"
-	"coldset/internal/store/sqlite"
 )
 
 // fuzzBundle exports the western scenario's evidence bundle (replayed afresh: fuzz
@@ -24,70 +15,17 @@ import (
 // the intact bundle establishes.
 func fuzzBundle(f *testing.F) (map[string][]byte, string, *Checked) {
 	f.Helper()
-	ctx := context.Background()
 	needShared(f, westernPath)
 	db := filepath.Join(f.TempDir(), "coldset.db")
-	sf, err := scenario.ParseFile(westernPath)
+	if err := replayWestern(db); err != nil {
+		f.Fatal(err)
+	}
+	bundle, files, vkey := exportBundle(f, db, Options{})
+	ck, err := VerifyBundle(bundle, vkey)
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := scenario.Replay(ctx, sf, scenario.Options{DB: db}); err != nil {
-		f.Fatal(err)
-	}
-	st, err := sqlite.Open(db)
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer st.Close()
-	s, err := ledger.LoadKey(ledger.KeyPathFor(db))
-	if err != nil {
-		f.Fatal(err)
-	}
-	rec, err := Load(ctx, st, s.Verifier(), "western-2021")
-	if err != nil {
-		f.Fatal(err)
-	}
-	b, err := os.ReadFile(ledger.KeyPathFor(db))
-	if err != nil {
-		f.Fatal(err)
-	}
-	skey, err := note.NewSigner(strings.TrimSpace(string(b)))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := Export(&buf, rec, skey, s.VerifierKey(), Options{}, standInPDF); err != nil {
-		f.Fatal(err)
-	}
-	ck, err := VerifyBundle(buf.Bytes(), s.VerifierKey())
-	if err != nil {
-		f.Fatal(err)
-	}
-	files, err := unzip(buf.Bytes())
-	if err != nil {
-		f.Fatal(err)
-	}
-	return files, s.VerifierKey(), ck
-}
-
-// rezip writes files as a bundle, like zipFiles, for a fuzz target.
-func rezip(tb testing.TB, files map[string][]byte) []byte {
-	tb.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		w, err := zw.Create(name)
-		if err == nil {
-			_, err = w.Write(files[name])
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return files, vkey, ck
 }
 
 // checkVerdict is what every fuzzed bundle must satisfy: VerifyBundle either names
@@ -112,11 +50,11 @@ func checkVerdict(t *testing.T, ck *Checked, err error, want *Checked) {
 // either names a file at fault or verifies exactly what the intact bundle proves.
 func FuzzVerifyBundle(f *testing.F) {
 	files, vkey, want := fuzzBundle(f)
-	f.Add(rezip(f, files))
+	f.Add(zipFiles(f, files))
 	for _, name := range []string{fileManifest, fileCheckpoint, fileEntries} {
 		broken := maps.Clone(files)
 		delete(broken, name)
-		f.Add(rezip(f, broken))
+		f.Add(zipFiles(f, broken))
 	}
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
 	f.Add([]byte("not a zip"))
@@ -148,7 +86,7 @@ func FuzzVerifyBundleFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
 		changed := maps.Clone(files)
 		changed[name] = content
-		ck, err := VerifyBundle(rezip(t, changed), vkey)
+		ck, err := VerifyBundle(zipFiles(t, changed), vkey)
 		checkVerdict(t, ck, err, want)
 		if err == nil && name != fileManifestSig && !bytes.Equal(content, files[name]) {
 			t.Fatalf("a bundle whose %s was changed verified", name)

@@ -27,15 +27,9 @@ func westernDB(t *testing.T) string {
 	needShared(t, westernPath)
 	western.once.Do(func() {
 		western.dir, western.err = os.MkdirTemp("", "coldset-investigate-*")
-		if western.err != nil {
-			return
+		if western.err == nil {
+			western.err = replayWestern(filepath.Join(western.dir, "coldset.db"))
 		}
-		f, err := scenario.ParseFile(westernPath)
-		if err != nil {
-			western.err = err
-			return
-		}
-		_, western.err = scenario.Replay(context.Background(), f, scenario.Options{DB: filepath.Join(western.dir, "coldset.db")})
 	})
 	if western.err != nil {
 		t.Fatalf("replay western: %v", western.err)
@@ -43,22 +37,39 @@ func westernDB(t *testing.T) string {
 	return filepath.Join(western.dir, "coldset.db")
 }
 
+// replayWestern replays the western scenario into a new database at db, as `coldset
+// replay --keep` would; its key is written beside it.
+func replayWestern(db string) error {
+	f, err := scenario.ParseFile(westernPath)
+	if err != nil {
+		return err
+	}
+	_, err = scenario.Replay(context.Background(), f, scenario.Options{DB: db})
+	return err
+}
+
 // westernRecord loads the western ledger, checked against its checkpoint.
 func westernRecord(t *testing.T) (*Record, *ledger.Signer) {
 	t.Helper()
-	db := westernDB(t)
+	return loadRecord(t, westernDB(t))
+}
+
+// loadRecord loads the western production's ledger from the database at db, checked
+// against its checkpoint with the key beside it, which it returns too.
+func loadRecord(tb testing.TB, db string) (*Record, *ledger.Signer) {
+	tb.Helper()
 	st, err := sqlite.Open(db)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer st.Close()
 	s, err := ledger.LoadKey(ledger.KeyPathFor(db))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	rec, err := Load(context.Background(), st, s.Verifier(), "western-2021")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return rec, s
 }
@@ -70,8 +81,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
-
-func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
 
 // needShared skips a test that reads the shared scenario folder where it is not
 // (a clone on its own: the folder sits beside the project's checkout), saying so;

@@ -109,7 +109,7 @@ func (b *builder) lotStep(l *Lot, it *Item, p *payload, actor *Person) {
 	switch it.Type {
 	case rules.AmmoReceive:
 		if p.Supplier == "" || p.Receipt == "" {
-			bad("received without %s", missing(p.Supplier, p.Receipt))
+			bad("received without %s", rules.MissingProvenance(p.Supplier, p.Receipt))
 		}
 	case rules.AmmoVerify:
 		idx := it.Index
@@ -165,16 +165,6 @@ func (b *builder) finishTraces() {
 			r.Concerns = append(r.Concerns, *c)
 		}
 	}
-}
-
-func missing(supplier, receipt string) string {
-	switch {
-	case supplier == "" && receipt == "":
-		return "a supplier or a receipt"
-	case supplier == "":
-		return "a supplier"
-	}
-	return "a receipt"
 }
 
 // lastUse returns the last entry that loaded or expended rounds of l, and the last

@@ -182,62 +182,11 @@ func (s *plainScanner) value(depth int) bool {
 	switch c := s.b[s.i]; {
 	case c == '"':
 		return s.str()
-	case c == '{':
+	case c == '{' || c == '[':
 		if depth == maxPlainDepth {
 			return false
 		}
-		s.i++
-		if s.i < len(s.b) && s.b[s.i] == '}' {
-			s.i++
-			return true
-		}
-		for {
-			if s.i >= len(s.b) || s.b[s.i] != '"' || !s.str() || s.i >= len(s.b) || s.b[s.i] != ':' {
-				return false
-			}
-			s.i++
-			if !s.value(depth + 1) {
-				return false
-			}
-			if s.i >= len(s.b) {
-				return false
-			}
-			switch s.b[s.i] {
-			case ',':
-				s.i++
-			case '}':
-				s.i++
-				return true
-			default:
-				return false
-			}
-		}
-	case c == '[':
-		if depth == maxPlainDepth {
-			return false
-		}
-		s.i++
-		if s.i < len(s.b) && s.b[s.i] == ']' {
-			s.i++
-			return true
-		}
-		for {
-			if !s.value(depth + 1) {
-				return false
-			}
-			if s.i >= len(s.b) {
-				return false
-			}
-			switch s.b[s.i] {
-			case ',':
-				s.i++
-			case ']':
-				s.i++
-				return true
-			default:
-				return false
-			}
-		}
+		return s.elements(c == '{', depth+1)
 	case c == '-' || '0' <= c && c <= '9':
 		return s.number()
 	case c == 't':
@@ -248,6 +197,40 @@ func (s *plainScanner) value(depth int) bool {
 		return s.lit("null")
 	}
 	return false
+}
+
+// elements consumes an object's members (keyed) or an array's elements, each a value
+// at depth, from the opening bracket at s.i to the closing one.
+func (s *plainScanner) elements(keyed bool, depth int) bool {
+	closing := byte(']')
+	if keyed {
+		closing = '}'
+	}
+	s.i++
+	if s.i < len(s.b) && s.b[s.i] == closing {
+		s.i++
+		return true
+	}
+	for {
+		if keyed {
+			if s.i >= len(s.b) || s.b[s.i] != '"' || !s.str() || s.i >= len(s.b) || s.b[s.i] != ':' {
+				return false
+			}
+			s.i++
+		}
+		if !s.value(depth) || s.i >= len(s.b) {
+			return false
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case closing:
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
 }
 
 // str consumes a string at s.i, which holds its opening quote.

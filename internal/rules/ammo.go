@@ -29,7 +29,7 @@ func (d *decision) decideReceive() *refusal {
 	}
 	d.emit(AmmoReceive, &p)
 	if p.Supplier == "" || p.Receipt == "" {
-		d.raise(KnownSupplier, p.Lot, "", noExpiry, fmt.Sprintf("lot %s was received without %s", p.Lot, missingProvenance(p.Supplier, p.Receipt)))
+		d.raise(KnownSupplier, p.Lot, "", noExpiry, fmt.Sprintf("lot %s was received without %s", p.Lot, MissingProvenance(p.Supplier, p.Receipt)))
 	}
 	return nil
 }
@@ -135,7 +135,10 @@ func (d *decision) decideRoundFound() *refusal {
 // onHand is what a lot should hold: received − expended − disposed.
 func (l *lot) onHand() int { return l.Count - l.Expended - l.Disposed }
 
-func missingProvenance(supplier, receipt string) string {
+// MissingProvenance names what a lot received from supplier with receipt lacks of
+// its provenance (known-supplier), in the words of the flag the rules raise; a
+// report that finds the same lack says it the same way.
+func MissingProvenance(supplier, receipt string) string {
 	switch {
 	case supplier == "" && receipt == "":
 		return "a supplier or a receipt"

@@ -1,7 +1,5 @@
 package rules
 
-import "fmt"
-
 // concern.reply: a written answer on a concern's thread, so that its reporter and
 // those who answer it can talk (anonymous-reporting: the reporter reads replies and
 // answers them). A reply is recorded and changes nothing else: no status, no deadline,
@@ -73,10 +71,8 @@ func (s *State) applyConcernReply(e Event) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.concerns[p.Concern]
-	if c == nil {
-		return nil, fmt.Errorf("unknown concern %q", p.Concern)
+	if _, err := s.concernEntry(p.Concern, e); err != nil {
+		return nil, err
 	}
-	c.entries = noteEntry(c.entries, e)
 	return p, nil
 }

@@ -80,15 +80,10 @@ func (d *decision) decideConcernAck() *refusal {
 	if c != nil && c.Acked {
 		r.fail("concern", "names concern %s, which is already acknowledged", c.ID)
 	}
-	if r.bad != nil {
-		return r.bad
-	}
-	p.Concern = c.ID
-	if ref := d.handles(c); ref != nil {
+	if ref := d.mayHandle(r, c); ref != nil {
 		return ref
 	}
-	d.emit(ConcernAck, &p)
-	d.liftConcernHold(c)
+	d.answer(ConcernAck, c, &p)
 	return nil
 }
 
@@ -96,18 +91,13 @@ func (d *decision) decideConcernResolve() *refusal {
 	r := readWith(d.cmd.With, "concern", "action")
 	c := d.openConcern(r)
 	p := ConcernActData{Action: r.optText("action")}
-	if r.bad != nil {
-		return r.bad
-	}
-	p.Concern = c.ID
-	if ref := d.handles(c); ref != nil {
+	if ref := d.mayHandle(r, c); ref != nil {
 		return ref
 	}
 	if p.Action == "" {
 		return refuse(ConcernResolvedWithAction, "a concern is resolved only with a written corrective action (with.action); to close %s without one, dismiss it with a reason (concern.dismiss), which is flagged", c.ID)
 	}
-	d.emit(ConcernResolve, &p)
-	d.liftConcernHold(c)
+	d.answer(ConcernResolve, c, &p)
 	return nil
 }
 
@@ -115,20 +105,29 @@ func (d *decision) decideConcernDismiss() *refusal {
 	r := readWith(d.cmd.With, "concern", "reason")
 	c := d.openConcern(r)
 	p := ConcernActData{Reason: r.text("reason")}
-	if r.bad != nil {
-		return r.bad
-	}
-	p.Concern = c.ID
-	if ref := d.handles(c); ref != nil {
+	if ref := d.mayHandle(r, c); ref != nil {
 		return ref
 	}
-	d.emit(ConcernDismiss, &p)
-	d.liftConcernHold(c)
+	d.answer(ConcernDismiss, c, &p)
 	d.raiseFlag(ConcernDismissed, c.ID, "", c.Category == "firearms", d.now.Add(flagLifetime), fmt.Sprintf("concern %s (%s) dismissed: %s", c.ID, c.Category, p.Reason))
 	return nil
 }
 
-func (d *decision) liftConcernHold(c *concern) {
+// mayHandle refuses a command whose fields r could not read, then one by somebody
+// who may not handle the concern c (handles).
+func (d *decision) mayHandle(r *reader, c *concern) *refusal {
+	if r.bad != nil {
+		return r.bad
+	}
+	return d.handles(c)
+}
+
+// answer records do (an acknowledgement, a resolution or a dismissal) of the open
+// concern c, and lifts the critical-concern hold c placed, if it stands: that hold
+// lasts until the concern is acknowledged, resolved or dismissed.
+func (d *decision) answer(do string, c *concern, p *ConcernActData) {
+	p.Concern = c.ID
+	d.emit(do, p)
 	for _, h := range d.s.holds {
 		if h.ID == CriticalConcern && h.Ref == c.ID {
 			d.rule(EventHoldLift, &HoldData{Hold: CriticalConcern, Ref: c.ID, By: d.cmd.Do})
@@ -223,11 +222,10 @@ func (s *State) applyConcernAct(e Event) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.concerns[p.Concern]
-	if c == nil {
-		return nil, fmt.Errorf("unknown concern %q", p.Concern)
+	c, err := s.concernEntry(p.Concern, e)
+	if err != nil {
+		return nil, err
 	}
-	c.entries = noteEntry(c.entries, e)
 	switch e.Type {
 	case ConcernAck:
 		c.Acked = true
@@ -248,11 +246,20 @@ func (s *State) applyEscalation(e Event) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.concerns[p.Concern]
-	if c == nil {
-		return nil, fmt.Errorf("unknown concern %q", p.Concern)
+	c, err := s.concernEntry(p.Concern, e)
+	if err != nil {
+		return nil, err
 	}
-	c.entries = noteEntry(c.entries, e)
 	c.Level = p.Level
 	return p, nil
+}
+
+// concernEntry notes e as an entry of the concern id, which must be on file.
+func (s *State) concernEntry(id string, e Event) (*concern, error) {
+	c := s.concerns[id]
+	if c == nil {
+		return nil, fmt.Errorf("unknown concern %q", id)
+	}
+	c.entries = noteEntry(c.entries, e)
+	return c, nil
 }

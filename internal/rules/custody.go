@@ -127,15 +127,9 @@ func (d *decision) decideAccept() *refusal {
 		return r.bad
 	}
 	p.Firearm = f.ID
-	if f.PendingTo == "" {
-		return invalid("with.firearm", "%s is not being handed to anyone; its holder hands it over first (firearm.handoff)", f.ID)
-	}
-	me, ref := d.member()
+	me, ref := d.receiver(f, "accept")
 	if ref != nil {
 		return ref
-	}
-	if me.ID != f.PendingTo {
-		return refuse(RoleRequired, "%s is being handed to %s; only they may accept it", f.ID, f.PendingTo)
 	}
 	if ref := d.holdRefusal(f); ref != nil {
 		return ref
@@ -166,15 +160,9 @@ func (d *decision) decideFirearmRefuse() *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
-	if f.PendingTo == "" {
-		return invalid("with.firearm", "%s is not being handed to anyone", f.ID)
-	}
-	me, ref := d.member()
+	me, ref := d.receiver(f, "refuse")
 	if ref != nil {
 		return ref
-	}
-	if me.ID != f.PendingTo {
-		return refuse(RoleRequired, "%s is being handed to %s; only they may refuse it", f.ID, f.PendingTo)
 	}
 	id := ""
 	for n := d.s.refusals + 1; ; n++ {
@@ -278,4 +266,20 @@ func minutes(d time.Duration) string {
 		return fmt.Sprintf("%d minutes", int(d/time.Minute))
 	}
 	return d.Round(time.Second).String()
+}
+
+// receiver returns the caller when f is being handed to them; only the person a
+// firearm is handed to may accept or refuse it (verb), and only while it is.
+func (d *decision) receiver(f *firearm, verb string) (*person, *refusal) {
+	if f.PendingTo == "" {
+		return nil, invalid("with.firearm", "%s is not being handed to anyone; its holder hands it over first (firearm.handoff)", f.ID)
+	}
+	me, ref := d.member()
+	if ref != nil {
+		return nil, ref
+	}
+	if me.ID != f.PendingTo {
+		return nil, refuse(RoleRequired, "%s is being handed to %s; only they may %s it", f.ID, f.PendingTo, verb)
+	}
+	return me, nil
 }

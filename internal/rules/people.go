@@ -47,13 +47,7 @@ func (d *decision) decidePersonRoles() *refusal {
 		r.fail("roles", "is missing (the full new list of roles)")
 	}
 	roles := r.list("roles", false, false, allRoles...)
-	if r.bad != nil {
-		return r.bad
-	}
-	if _, ref := d.permitted(); ref != nil {
-		return ref
-	}
-	if ref := d.named("with.person", who); ref != nil {
+	if ref := d.mayChangePerson(r, who); ref != nil {
 		return ref
 	}
 	was, now := dualRole(sortedKeys(d.s.people[who].Roles)), dualRole(roles)
@@ -70,16 +64,23 @@ func (d *decision) decidePersonRoles() *refusal {
 	return nil
 }
 
-func (d *decision) decideCertification() *refusal {
-	r := readWith(d.cmd.With, "person", "kind", "until")
-	p := CertData{Person: d.knownPerson(r, "person"), Kind: r.enum("kind", true, "armorer"), Until: r.date("until", true)}
+// mayChangePerson refuses a change to the record of the person who when r could not
+// read the command's fields, when the caller may not do the action, or when who has
+// been taken off the production (every role removed).
+func (d *decision) mayChangePerson(r *reader, who string) *refusal {
 	if r.bad != nil {
 		return r.bad
 	}
 	if _, ref := d.permitted(); ref != nil {
 		return ref
 	}
-	if ref := d.named("with.person", p.Person); ref != nil {
+	return d.named("with.person", who)
+}
+
+func (d *decision) decideCertification() *refusal {
+	r := readWith(d.cmd.With, "person", "kind", "until")
+	p := CertData{Person: d.knownPerson(r, "person"), Kind: r.enum("kind", true, "armorer"), Until: r.date("until", true)}
+	if ref := d.mayChangePerson(r, p.Person); ref != nil {
 		return ref
 	}
 	d.emit(CertificationRecord, &p)
@@ -89,13 +90,7 @@ func (d *decision) decideCertification() *refusal {
 func (d *decision) decideTrainingRecord() *refusal {
 	r := readWith(d.cmd.With, "person", "type", "hours")
 	p := TrainingData{Person: d.knownPerson(r, "person"), Type: r.enum("type", true, trainingTypes...), Hours: r.number("hours", true, maxHours)}
-	if r.bad != nil {
-		return r.bad
-	}
-	if _, ref := d.permitted(); ref != nil {
-		return ref
-	}
-	if ref := d.named("with.person", p.Person); ref != nil {
+	if ref := d.mayChangePerson(r, p.Person); ref != nil {
 		return ref
 	}
 	d.emit(TrainingRecord, &p)

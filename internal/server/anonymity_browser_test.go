@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,39 +17,14 @@ import (
 func (env *anonEnv) browserOf() (staff, reporters *webEnv) {
 	t := env.t
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("chromium is required in CI: %v", err)
-		}
-		t.Skipf("no chromium at %s", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.Headless,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(390, 844),
-		chromedp.UserAgent(probeAgent),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatal(err)
-	}
+	browser := startBrowser(t, chromedp.UserAgent(probeAgent))
 	loc, err := time.LoadLocation(demo.Timezone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := os.Getenv("COLDSET_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	staff = &webEnv{t: t, url: env.url, browser: browser, shots: shots, loc: loc, now: env.clock()}
-	reporters = &webEnv{t: t, url: env.relay(), browser: browser, shots: shots, loc: loc, now: env.clock()}
+	shots := shotsDir(t)
+	staff = &webEnv{t: t, url: env.url, browser: browser, shots: shots, loc: loc, testClock: testClock{now: env.clock()}}
+	reporters = &webEnv{t: t, url: env.relay(), browser: browser, shots: shots, loc: loc, testClock: testClock{now: env.clock()}}
 	return staff, reporters
 }
 

@@ -19,6 +19,7 @@ import (
 	"coldset/internal/demo"
 	"coldset/internal/ledger"
 	"coldset/internal/production"
+	"coldset/internal/rules"
 	"coldset/internal/store/sqlite"
 )
 
@@ -52,9 +53,10 @@ type anonEnv struct {
 	logs   *syncBuffer
 	probed func() bool // a request reached the server carrying the probe's marks
 
-	mu    sync.Mutex
-	now   time.Time
-	peers map[string]bool // the remote addresses of the server's connections
+	testClock
+
+	peersMu sync.Mutex
+	peers   map[string]bool // the remote addresses of the server's connections
 }
 
 // syncBuffer is a buffer several goroutines write logs into.
@@ -78,7 +80,7 @@ func (s *syncBuffer) Bytes() []byte {
 // newAnonEnv starts the server with the demo cast on dry-creek, at now.
 func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	t.Helper()
-	env := &anonEnv{t: t, dir: t.TempDir(), now: now, peers: map[string]bool{}, logs: &syncBuffer{}}
+	env := &anonEnv{t: t, dir: t.TempDir(), testClock: testClock{now: now}, peers: map[string]bool{}, logs: &syncBuffer{}}
 	st, err := sqlite.Open(filepath.Join(env.dir, "coldset.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,9 +117,9 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 		ReadHeaderTimeout: 10 * time.Second,
 		ConnState: func(c net.Conn, s http.ConnState) {
 			if s == http.StateNew {
-				env.mu.Lock()
+				env.peersMu.Lock()
 				env.peers[c.RemoteAddr().String()] = true
-				env.mu.Unlock()
+				env.peersMu.Unlock()
 			}
 		},
 	}
@@ -133,24 +135,12 @@ func newAnonEnv(t *testing.T, now time.Time) *anonEnv {
 	return env
 }
 
-func (env *anonEnv) clock() time.Time {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.now
-}
-
-func (env *anonEnv) advance(d time.Duration) {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	env.now = env.now.Add(d)
-}
-
 // reporterPeers returns the peer addresses ("127.0.0.2:PORT") the server saw from
 // the reporter's address; it fails the test when there are none.
 func (env *anonEnv) reporterPeers() []string {
 	env.t.Helper()
-	env.mu.Lock()
-	defer env.mu.Unlock()
+	env.peersMu.Lock()
+	defer env.peersMu.Unlock()
 	var out []string
 	for p := range env.peers {
 		if strings.HasPrefix(p, reporterIP+":") {
@@ -311,5 +301,35 @@ func (env *anonEnv) anonymousEntries(id string) {
 	}
 	if n == 0 {
 		env.t.Errorf("no entry files concern %s", id)
+	}
+}
+
+// bury records more than 5,000 entries on dry-creek, refused acknowledgements by kim
+// from several goroutines at once, so that what was recorded before (what) lies
+// beyond every window a page reads.
+func (env *anonEnv) bury(what string) {
+	env.t.Helper()
+	p, err := env.srv.production(context.Background(), "dry-creek")
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	before := p.Log().Size()
+	const workers, each = 16, 340
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each { // a refusal is one entry, and cheap to decide
+				if _, err := p.Do(context.Background(), rules.Actor{Person: "kim"}, rules.Command{Do: rules.ConcernAck, With: json.RawMessage(`{"concern":"nowhere"}`)}, env.clock()); err != nil {
+					env.t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if added := p.Log().Size() - before; added < 5_000 {
+		env.t.Fatalf("%d entries added after %s, want more than 5,000", added, what)
 	}
 }

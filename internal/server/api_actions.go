@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
@@ -73,15 +74,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 			return
 		}
 	}
-	res, err := a.prod.Do(r.Context(), by, rules.Command{Do: req.Do, With: req.With}, s.api.now())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	// Refusals are recorded too, so open pages are woken either way.
-	s.web.events.notify(a.prod.ID())
-	if res.Outcome == rules.Refused {
-		s.writeError(w, r, refusal(res, ""))
+	res, ok := s.doOrRefuse(w, r, a.prod, by, rules.Command{Do: req.Do, With: req.With}, "")
+	if !ok {
 		return
 	}
 	out := actionResponse{Result: res, State: summarize(a.prod)}
@@ -89,6 +83,32 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 		out.Receipt = by.Receipt
 	}
 	s.writeStatus(w, r, http.StatusOK, out)
+}
+
+// doAndWake does c on p as by at the server's clock, then wakes the pages open on p:
+// a refusal is recorded too, so they are woken either way. It fails only when c could
+// not be decided or recorded; a refusal is in the result.
+func (s *Server) doAndWake(ctx context.Context, p *production.Production, by rules.Actor, c rules.Command) (rules.Result, error) {
+	res, err := p.Do(ctx, by, c, s.api.now())
+	if err == nil {
+		s.web.events.notify(p.ID())
+	}
+	return res, err
+}
+
+// doOrRefuse is doAndWake for an API handler: it returns the result of an action
+// taken, or answers the failure or the refusal (see refusal for trimField) and
+// returns false.
+func (s *Server) doOrRefuse(w http.ResponseWriter, r *http.Request, p *production.Production, by rules.Actor, c rules.Command, trimField string) (rules.Result, bool) {
+	res, err := s.doAndWake(r.Context(), p, by, c)
+	if err == nil && res.Outcome == rules.Refused {
+		err = refusal(res, trimField)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return res, false
+	}
+	return res, true
 }
 
 // refusal maps a refused result to its problem: role-required is 403 (the caller is

@@ -134,14 +134,7 @@ func (s *Server) apiReceiptReopen(w http.ResponseWriter, r *http.Request) {
 
 // doByReceipt does c as the anonymous holder of f's code and answers the concern.
 func (s *Server) doByReceipt(w http.ResponseWriter, r *http.Request, f receiptFound, c rules.Command, status int) {
-	res, err := f.prod.Do(r.Context(), rules.Actor{Anonymous: true, Receipt: f.code}, c, s.api.now())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.web.events.notify(f.prod.ID())
-	if res.Outcome == rules.Refused {
-		s.writeError(w, r, refusal(res, "with."))
+	if _, ok := s.doOrRefuse(w, r, f.prod, rules.Actor{Anonymous: true, Receipt: f.code}, c, "with."); !ok {
 		return
 	}
 	s.writeReceipt(w, r, f, status)

@@ -5,19 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
-	"coldset/internal/production"
 	"coldset/internal/store"
-	"coldset/internal/store/storetest"
 )
 
 // testAPI is a server on a real SQLite store with a clock the test sets.
@@ -28,8 +22,7 @@ type testAPI struct {
 	st       store.Backend
 	accounts auth.Store
 
-	mu  sync.Mutex
-	now time.Time
+	testClock
 }
 
 var dayOne = time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC) // 06:00 in America/Denver
@@ -43,33 +36,13 @@ func newTestAPI(t *testing.T) *testAPI {
 // Logger are the test's own.
 func newTestAPIConfig(t *testing.T, cfg Config) *testAPI {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
-	ta := &testAPI{t: t, st: st, accounts: st, now: dayOne}
-	cfg.Ledger, cfg.Store, cfg.Logger = lg, st, slog.New(slog.NewTextHandler(io.Discard, nil))
-	ta.srv = New(cfg)
+	lg, st := newTestLedger(t)
+	ta := &testAPI{t: t, st: st, accounts: st, testClock: testClock{now: dayOne}}
+	ta.srv = newQuietServer(lg, st, cfg)
 	ta.srv.api.now = ta.clock
 	ta.http = httptest.NewServer(ta.srv)
 	t.Cleanup(ta.http.Close)
 	return ta
-}
-
-func (ta *testAPI) clock() time.Time {
-	ta.mu.Lock()
-	defer ta.mu.Unlock()
-	return ta.now
-}
-
-// setClock sets the server clock for the requests that follow.
-func (ta *testAPI) setClock(t time.Time) {
-	ta.mu.Lock()
-	defer ta.mu.Unlock()
-	ta.now = t
 }
 
 // account creates an account and returns an API token for it.

@@ -85,11 +85,10 @@ func (s *Server) invitePerson(r *http.Request, a access, email string, with map[
 	if err != nil {
 		return invited{}, err
 	}
-	res, err := a.prod.Do(r.Context(), rules.Actor{Person: a.person}, rules.Command{Do: rules.PersonAdd, With: body}, s.api.now())
+	res, err := s.doAndWake(r.Context(), a.prod, rules.Actor{Person: a.person}, rules.Command{Do: rules.PersonAdd, With: body})
 	if err != nil {
 		return invited{}, err
 	}
-	s.web.events.notify(a.prod.ID())
 	if res.Outcome == rules.Refused {
 		return invited{}, refusal(res, "with.")
 	}

@@ -4,11 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +15,6 @@ import (
 	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
-	"coldset/internal/store/storetest"
 )
 
 // The permission matrix's world: production dry-creek with one person in every role
@@ -102,15 +98,9 @@ type matrixWorld struct {
 
 func newMatrixWorld(t testing.TB) *matrixWorld {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
+	lg, st := newTestLedger(t)
 	w := &matrixWorld{t: t, lg: lg, accounts: st, now: dayOne}
-	w.srv = New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w.srv = newQuietServer(lg, st, Config{})
 	w.srv.api.now = func() time.Time { return w.now }
 	// Every caller files anonymously on several rows: the matrix is about who may,
 	// not how often (TestAnonymousFilingLimited), so the filing limit is set wide.

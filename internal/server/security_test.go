@@ -2,20 +2,14 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
-	"coldset/internal/production"
-	"coldset/internal/store/storetest"
 )
 
 // wantHeaders are the security headers every answer carries, plain HTTP or TLS.
@@ -240,14 +234,8 @@ func TestSecurityCSRFOnEveryForm(t *testing.T) {
 // TestSecurityLedgerReadsMemberOnly: a production's ledger stays closed without a
 // session, whatever the production is called.
 func TestSecurityLedgerReadsMemberOnly(t *testing.T) {
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
-	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	lg, st := newTestLedger(t)
+	srv := newQuietServer(lg, st, Config{})
 	for _, tt := range []struct {
 		path   string
 		status int

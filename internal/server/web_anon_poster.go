@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 )
 
@@ -26,15 +25,7 @@ func (s *Server) webReportPoster(w http.ResponseWriter, r *http.Request, c *webC
 // webReportPosterQR is GET /productions/{id}/report-poster/qr: the QR code, as SVG,
 // of the report page's absolute address.
 func (s *Server) webReportPosterQR(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	target := absoluteURL(r, reportPath(c.ov.ID))
-	svg, err := qrSVG(target)
-	if err != nil {
-		s.webError(w, r, fmt.Errorf("qr code for %s: %w", target, err))
-		return
-	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Write([]byte(svg))
+	s.writeQR(w, r, absoluteURL(r, reportPath(c.ov.ID)))
 }
 
 // absoluteURL is path on this server as the request reached it.

@@ -2,22 +2,16 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"coldset/internal/demo"
-	"coldset/internal/ledger"
-	"coldset/internal/production"
-	"coldset/internal/store/storetest"
 )
 
 // The browser tests drive the real pages in headless Chromium against a real server
@@ -35,8 +29,7 @@ type webEnv struct {
 	shots   string
 	loc     *time.Location
 
-	mu  sync.Mutex
-	now time.Time
+	testClock
 }
 
 // newWebEnv starts the server with production dry-creek and its people, created at
@@ -50,65 +43,65 @@ func newWebEnv(t *testing.T, created time.Time) *webEnv {
 // newWebEnvDays is newWebEnv with the demo's past days before the day of now.
 func newWebEnvDays(t *testing.T, now time.Time, days int) *webEnv {
 	t.Helper()
+	browser := startBrowser(t)
+	loc, err := time.LoadLocation(demo.Timezone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &webEnv{t: t, testClock: testClock{now: now}, loc: loc, shots: shotsDir(t), browser: browser}
+	opts := demo.Options{Now: now, Days: days}
+	if days == 0 {
+		opts.Created = now
+	}
+	lg, st := newDemoLedger(t, opts)
+	srv := newQuietServer(lg, st, Config{})
+	srv.api.now = env.clock
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	env.url = hs.URL
+	return env
+}
+
+// startBrowser starts a headless Chromium the size of a phone (390×844), with the
+// options extra, and stops it when the test ends. Without Chromium the test is
+// skipped, unless the environment variable CI is set.
+func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("chromium is required in CI: %v", err)
 		}
 		t.Skipf("no chromium at %s", chromiumPath)
 	}
-	loc, err := time.LoadLocation(demo.Timezone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := &webEnv{t: t, now: now, loc: loc, shots: os.Getenv("COLDSET_SCREENSHOTS")}
-	if env.shots == "" {
-		env.shots = t.TempDir()
-	} else if err := os.MkdirAll(env.shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
-	opts := demo.Options{Now: now, Days: days}
-	if days == 0 {
-		opts.Created = now
-	}
-	if _, err := demo.Seed(context.Background(), lg, st, opts); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv.api.now = env.clock
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	env.url = hs.URL
-
-	browserOpts := append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.Headless,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(390, 844),
 	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browserOpts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc)
 	t.Cleanup(cancelBrowser)
 	if err := chromedp.Do(browser); err != nil { // start the browser
 		t.Fatal(err)
 	}
-	env.browser = browser
-	return env
+	return browser
 }
 
-func (env *webEnv) clock() time.Time {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.now
+// shotsDir is where screenshots go: $COLDSET_SCREENSHOTS, or the test's temporary
+// directory.
+func shotsDir(t *testing.T) string {
+	t.Helper()
+	shots := os.Getenv("COLDSET_SCREENSHOTS")
+	if shots == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return shots
 }
 
 // at sets the server clock to a local time ("2026-03-02 08:10") of the production.
@@ -118,9 +111,7 @@ func (env *webEnv) at(local string) {
 	if err != nil {
 		env.t.Fatal(err)
 	}
-	env.mu.Lock()
-	env.now = tm
-	env.mu.Unlock()
+	env.setClock(tm)
 }
 
 // tab is one person's browser: a browser context of its own.

@@ -60,12 +60,13 @@ func (s *Server) webQR(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		s.webError(w, r, notFound("There is no %s %q on %s.", kind, id, c.ov.Name))
 		return
 	}
-	scheme := "http"
-	if isHTTPS(r) {
-		scheme = "https"
-	}
 	page := map[string]string{"firearm": "firearms", "lot": "lots"}[kind]
-	target := fmt.Sprintf("%s://%s/productions/%s/%s/%s", scheme, r.Host, c.ov.ID, page, id)
+	s.writeQR(w, r, absoluteURL(r, fmt.Sprintf("/productions/%s/%s/%s", c.ov.ID, page, id)))
+}
+
+// writeQR answers with target's QR code as SVG, which a browser may keep for five
+// minutes.
+func (s *Server) writeQR(w http.ResponseWriter, r *http.Request, target string) {
 	svg, err := qrSVG(target)
 	if err != nil {
 		s.webError(w, r, fmt.Errorf("qr code for %s: %w", target, err))

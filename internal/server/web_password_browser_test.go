@@ -2,19 +2,13 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
 	"coldset/internal/notify"
-	"coldset/internal/production"
-	"coldset/internal/store/storetest"
 )
 
 // TestBrowserPasswordLink: an invited person opens the link, sets a password and is
@@ -25,14 +19,8 @@ func TestBrowserPasswordLink(t *testing.T) {
 	now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	env := newWebEnv(t, now)
 	// The pages run against a server of this test's own, on a store it can reach.
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
-	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	lg, st := newTestLedger(t)
+	srv := newQuietServer(lg, st, Config{})
 	srv.api.now = func() time.Time { return now }
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)

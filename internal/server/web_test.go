@@ -1,24 +1,18 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"coldset/internal/demo"
-	"coldset/internal/ledger"
-	"coldset/internal/production"
-	"coldset/internal/store/storetest"
 )
 
 func TestFormWith(t *testing.T) {
@@ -68,18 +62,9 @@ func newWebClient(t *testing.T) *webClient {
 // newWebClientWithin is newWebClient on a server with the timeouts tm (none: zero).
 func newWebClientWithin(t *testing.T, tm Timeouts) *webClient {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
-	signer, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "coldset.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg := ledger.New(st, signer, production.NewFolder)
-	t.Cleanup(func() { lg.Close() })
 	now := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
-	if _, err := demo.Seed(context.Background(), lg, st, demo.Options{Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Config{Ledger: lg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	lg, st := newDemoLedger(t, demo.Options{Now: now})
+	srv := newQuietServer(lg, st, Config{})
 	srv.api.now = func() time.Time { return now }
 	hs := httptest.NewUnstartedServer(srv)
 	hs.Config = srv.HTTPServer(tm)

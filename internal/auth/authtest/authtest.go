@@ -211,27 +211,36 @@ func testMemberships(t *testing.T, st auth.Store) {
 // testConcurrentAccounts has several writers race to create one e-mail: exactly one
 // wins, as when two server processes share the database.
 func testConcurrentAccounts(t *testing.T, st auth.Store) {
+	won := race(t, "CreateAccount", auth.ErrExists, func(i int) error {
+		_, err := st.CreateAccount(context.Background(), auth.Account{Email: "same@example.com", PasswordHash: fmt.Sprint(i)})
+		return err
+	})
+	if won != 1 {
+		t.Errorf("%d writers created the account, want 1", won)
+	}
+}
+
+// race runs write(i) in eight concurrent writers and returns how many succeeded; a
+// writer that fails must fail with lost (it lost the race), else the test fails
+// naming what the writers did.
+func race(t *testing.T, what string, lost error, write func(i int) error) (won int) {
+	t.Helper()
 	const writers = 8
 	var wg sync.WaitGroup
 	errs := make([]error, writers)
 	for i := range writers {
-		wg.Go(func() {
-			_, errs[i] = st.CreateAccount(context.Background(), auth.Account{Email: "same@example.com", PasswordHash: fmt.Sprint(i)})
-		})
+		wg.Go(func() { errs[i] = write(i) })
 	}
 	wg.Wait()
-	won := 0
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			won++
-		case !errors.Is(err, auth.ErrExists):
-			t.Errorf("CreateAccount: %v", err)
+		case !errors.Is(err, lost):
+			t.Errorf("%s: %v", what, err)
 		}
 	}
-	if won != 1 {
-		t.Errorf("%d writers created the account, want 1", won)
-	}
+	return won
 }
 
 func testCredentialLists(t *testing.T, st auth.Store) {
@@ -404,25 +413,11 @@ func testConcurrentPasswordLinks(t *testing.T, st auth.Store) {
 			t.Fatal(err)
 		}
 	}
-	const writers = 8
-	var wg sync.WaitGroup
-	errs := make([]error, writers)
-	for i := range writers {
-		wg.Go(func() {
-			secret := []string{"one", "two"}[i%2]
-			_, errs[i] = st.UsePasswordLink(ctx, auth.HashToken(secret), now, fmt.Sprint("$argon2id$", i))
-		})
-	}
-	wg.Wait()
-	won := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, auth.ErrLinkUsed):
-			t.Errorf("UsePasswordLink: %v", err)
-		}
-	}
+	won := race(t, "UsePasswordLink", auth.ErrLinkUsed, func(i int) error {
+		secret := []string{"one", "two"}[i%2]
+		_, err := st.UsePasswordLink(ctx, auth.HashToken(secret), now, fmt.Sprint("$argon2id$", i))
+		return err
+	})
 	if won != 1 {
 		t.Errorf("%d writers set the password, want 1", won)
 	}

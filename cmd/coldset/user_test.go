@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"coldset/internal/auth"
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
@@ -112,7 +113,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 func TestUserUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"remove"}, {"add", "--email", "x@y.z"}} {
 		err := user(context.Background(), args, strings.NewReader(""), &bytes.Buffer{})
-		if ee, ok := err.(exitError); !ok || ee.code != 2 {
+		if ee, ok := err.(cli.ExitError); !ok || ee.Code != 2 {
 			t.Errorf("user %v: err = %v, want exit status 2", args, err)
 		}
 	}

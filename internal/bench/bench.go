@@ -7,8 +7,8 @@
 package bench
 
 import (
+	"coldset/internal/cli"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,15 +25,6 @@ import (
 // bench scale times those commands as processes of their own, except in a test
 // binary, which is not coldset, where it runs them through this.
 type Coldset func(ctx context.Context, args []string) error
-
-// ExitError carries a process exit code without printing anything more: 2 for a
-// usage mistake, 1 for a soak that failed its checks.
-type ExitError struct{ Code int }
-
-func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
-
-// ExitCode is the code the process should exit with.
-func (e ExitError) ExitCode() int { return e.Code }
 
 // benchProduction is the log bench append writes to.
 const benchProduction = "bench"
@@ -55,7 +46,7 @@ var paths = map[string]struct {
 func Main(ctx context.Context, args []string, coldset Coldset) error {
 	if len(args) == 0 || paths[args[0]].run == nil {
 		usage()
-		return ExitError{2}
+		return cli.ExitError{Code: 2}
 	}
 	return paths[args[0]].run(ctx, args[1:], coldset)
 }
@@ -71,29 +62,6 @@ func usage() {
 		fmt.Fprintf(os.Stderr, "  %-7s %s\n", n, paths[n].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\ne.g. coldset bench append --writers 1,16,64; coldset bench http --rate 500 --duration 30s")
-}
-
-// usageError is a flag or argument mistake: exit code 2. Its wording is coldset's,
-// as for every other command.
-func usageError(fs *flag.FlagSet, format string, args ...any) error {
-	fmt.Fprintf(fs.Output(), "coldset %s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
-	fs.Usage()
-	return ExitError{2}
-}
-
-// parseFlags parses args, mapping flag errors to exit code 2.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(os.Stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ExitError{2}
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected argument %q", fs.Arg(0))
-	}
-	return nil
 }
 
 // profileFlags is --cpuprofile, shared by every bench path.

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
 	"coldset/internal/production"
@@ -38,11 +39,11 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 	lanes := fs.Int("lanes", 50, "independent firearm-and-actor sequences the requests go round; each lane's requests follow one another")
 	db := fs.String("db", "", "SQLite database file (default: a new one in a temporary directory)")
 	pgURL := fs.String("postgres", "", "PostgreSQL URL, instead of SQLite")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *rate <= 0 || *duration <= 0 || *lanes < 1 {
-		return usageError(fs, "--rate, --duration and --lanes must be positive")
+		return cli.UsageError(fs, "--rate, --duration and --lanes must be positive")
 	}
 	dbPath := *db
 	if dbPath == "" {

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/store/sqlite"
@@ -24,11 +25,11 @@ func runMemory(ctx context.Context, args []string, _ Coldset) error {
 	prods := fs.Int("productions", 100, "productions held")
 	events := fs.Int("events", 10_000, "events in each production")
 	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *prods < 1 || *events < 1 {
-		return usageError(fs, "--productions and --events must be positive")
+		return cli.UsageError(fs, "--productions and --events must be positive")
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 )
 
@@ -21,11 +22,11 @@ func runProofs(ctx context.Context, args []string, _ Coldset) error {
 	pf.register(fs)
 	entries := fs.Int("entries", 10_000_000, "leaves in the tree")
 	count := fs.Int("proofs", 100_000, "proofs of each kind to time")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *entries < 2 || *count < 1 {
-		return usageError(fs, "--entries must be at least 2 and --proofs positive")
+		return cli.UsageError(fs, "--entries must be at least 2 and --proofs positive")
 	}
 	printMachine(".")
 	t := time.Now()

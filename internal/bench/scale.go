@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"coldset/internal/cli"
 	"coldset/internal/investigate"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
@@ -35,12 +36,12 @@ func runScale(ctx context.Context, args []string, coldset Coldset) error {
 	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
 	rounds := fs.Int("rounds", 10, "rounds of each of 8 lanes' actions appended at each size (7 actions a round)")
 	reports := fs.Bool("reports", true, "also build the report and the evidence bundle at each size")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	sizes, err := intList(*sizesFlag)
 	if err != nil {
-		return usageError(fs, "--sizes: %v", err)
+		return cli.UsageError(fs, "--sizes: %v", err)
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
 	"coldset/internal/loadmix"
@@ -83,17 +84,17 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 	fs.Float64Var(&c.growth, "growth", 0.20, "how much more than in proportion to the log the memory may rise, from the second quarter of the run to the last")
 	fs.DurationVar(&c.sample, "sample", time.Second, "how often to sample the server's RSS")
 	fs.StringVar(&c.serverLog, "server-log", "", "write the server's log to this file")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if c.duration <= 0 || c.rate <= 0 || c.lanes < 1 || c.sample <= 0 {
-		return usageError(fs, "--duration, --rate, --lanes and --sample must be positive")
+		return cli.UsageError(fs, "--duration, --rate, --lanes and --sample must be positive")
 	}
 	if c.history < 0 {
 		c.history = expectedActions(c)
 	}
 	if c.db != "" && c.postgres != "" {
-		return usageError(fs, "--db and --postgres are alternatives")
+		return cli.UsageError(fs, "--db and --postgres are alternatives")
 	}
 	scratch, err := os.MkdirTemp("", "coldset-soak-")
 	if err != nil {
@@ -120,7 +121,7 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 		for _, p := range problems {
 			fmt.Printf("FAIL: %s\n", p)
 		}
-		return ExitError{1}
+		return cli.ExitError{Code: 1}
 	}
 	fmt.Println("PASS")
 	return nil

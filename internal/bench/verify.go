@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/store"
 )
@@ -24,11 +25,11 @@ func runVerify(ctx context.Context, args []string, _ Coldset) error {
 	entries := fs.Int("entries", 1_000_000, "entries in the verified log")
 	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
 	runs := fs.Int("runs", 3, "verifications to time; the fastest is reported")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *entries < 1 || *runs < 1 {
-		return usageError(fs, "--entries and --runs must be positive")
+		return cli.UsageError(fs, "--entries and --runs must be positive")
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

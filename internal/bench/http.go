@@ -19,6 +19,7 @@ import (
 	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
+	"coldset/internal/loadmix"
 	"coldset/internal/production"
 	"coldset/internal/server"
 	"coldset/internal/store"
@@ -81,17 +82,20 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	seed, err := seedHTTP(ctx, lg, st, *lanes)
+	// The production's timezone puts the run near local noon, so that the day does
+	// not end during it.
+	now := time.Now()
+	crew, err := loadmix.Seed(ctx, st, signer, fmt.Sprintf("http-%d", now.Unix()), *lanes, now)
 	if err != nil {
 		return err
 	}
 	c := &httpClient{
-		base:   "http://" + ln.Addr().String() + "/api/productions/" + seed.production,
-		tokens: seed.tokens,
+		base:   "http://" + ln.Addr().String() + "/api/productions/" + crew.Production,
+		tokens: crew.Tokens,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxIdleConns: 4096}},
 		status: map[string]map[int]int{},
 	}
-	fmt.Printf("bench http: %.0f requests/s for %v, %d lanes, production %s (%s)\n", *rate, *duration, *lanes, seed.production, storeName(*pgURL, dbPath))
+	fmt.Printf("bench http: %.0f requests/s for %v, %d lanes, production %s (%s)\n", *rate, *duration, *lanes, crew.Production, storeName(*pgURL, dbPath))
 
 	// Every request is prepared before the clock starts, so that the sender spends
 	// as little as it can of the CPUs it shares with the server.

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"coldset/internal/cli"
+	"coldset/internal/loadgen"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
@@ -197,4 +198,28 @@ func storeBatches(ctx context.Context, sf *cli.StoreFlags, bodies [][]byte, batc
 		}
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// fsyncLatency times n single-entry fsync'd writes to a scratch file in dir: the
+// least a durable write can take on this disk.
+func fsyncLatency(dir string, n int) (string, error) {
+	f, err := os.CreateTemp(dir, ".coldset-bench-fsync-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	body := make([]byte, 400)
+	lat := make([]time.Duration, n)
+	for i := range lat {
+		t := time.Now()
+		if _, err := f.Write(body); err != nil {
+			return "", err
+		}
+		if err := f.Sync(); err != nil {
+			return "", err
+		}
+		lat[i] = time.Since(t)
+	}
+	return loadgen.Summarize(lat).String(), nil
 }

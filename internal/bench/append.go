@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -22,11 +21,9 @@ import (
 // writes of the same bytes, the store's own appends of full batches, fsync'd
 // single-row inserts into the same kind of database, and SHA-256 over the same bytes.
 func runAppend(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench append", flag.ContinueOnError)
+	fs, pf := newFlagSet("bench append")
 	var sf cli.StoreFlags
 	sf.Register(fs)
-	var pf profileFlags
-	pf.register(fs)
 	entries := fs.Int("entries", 20000, "entries to append, for each number of writers")
 	writersList := fs.String("writers", "16", "concurrent writers calling Log.Do; a list such as 1,16,64 runs each")
 	padding := fs.Int("payload", 100, "payload size in bytes")
@@ -66,10 +63,6 @@ func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	}
 	defer stop()
 
-	where := "sqlite " + sf.DB
-	if sf.Postgres != "" {
-		where = "postgres"
-	}
 	if *raw {
 		printMachine(filepath.Dir(sf.DB))
 	}
@@ -86,7 +79,7 @@ func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	for _, w := range writers {
 		var best appendFigures
 		for round := range *rounds {
-			fmt.Printf("bench append: %d entries, %d writers, %s (log %q starts at %d entries)", *entries, w, where, benchProduction, l.Size())
+			fmt.Printf("bench append: %d entries, %d writers, %s (log %q starts at %d entries)", *entries, w, storeName(sf.Postgres, sf.DB), benchProduction, l.Size())
 			if *rounds > 1 {
 				fmt.Printf(", round %d of %d", round+1, *rounds)
 			}

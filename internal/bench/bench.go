@@ -64,6 +64,21 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "\ne.g. coldset bench append --writers 1,16,64; coldset bench http --rate 500 --duration 30s")
 }
 
+// newFlagSet starts the flags of the bench path called name ("bench http"), with
+// the --cpuprofile every path has.
+func newFlagSet(name string) (*flag.FlagSet, *profileFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	pf := new(profileFlags)
+	pf.register(fs)
+	return fs, pf
+}
+
+// scratchDirFlag registers --dir, where the paths that fill a store of their own
+// make it.
+func scratchDirFlag(fs *flag.FlagSet) *string {
+	return fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
+}
+
 // profileFlags is --cpuprofile, shared by every bench path.
 type profileFlags struct{ cpu string }
 

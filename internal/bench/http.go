@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,9 +21,6 @@ import (
 	"coldset/internal/loadmix"
 	"coldset/internal/production"
 	"coldset/internal/server"
-	"coldset/internal/store"
-	"coldset/internal/store/postgres"
-	"coldset/internal/store/sqlite"
 )
 
 // runHTTP drives an in-process server over real HTTP connections with an open-loop
@@ -32,9 +28,7 @@ import (
 // measured from each request's scheduled send time. Beside them it prints the
 // latency of the one fsync every action waits for, the floor under a write.
 func runHTTP(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench http")
 	rate := fs.Float64("rate", 500, "requests per second, sent on a fixed schedule whatever the responses")
 	duration := fs.Duration("duration", 30*time.Second, "how long to send")
 	lanes := fs.Int("lanes", 50, "independent firearm-and-actor sequences the requests go round; each lane's requests follow one another")
@@ -55,13 +49,7 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 		defer remove()
 		dbPath = path
 	}
-	var st store.Backend
-	var err error
-	if *pgURL != "" {
-		st, err = postgres.Open(ctx, *pgURL)
-	} else {
-		st, err = sqlite.Open(dbPath)
-	}
+	st, err := (&cli.StoreFlags{DB: dbPath, Postgres: *pgURL}).Open(ctx, false)
 	if err != nil {
 		return err
 	}

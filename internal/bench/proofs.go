@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -17,9 +16,7 @@ import (
 // Log holds it in memory; the raw limit beside them is one SHA-256 of two child
 // hashes, the step every proof level costs a verifier.
 func runProofs(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench proofs", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench proofs")
 	entries := fs.Int("entries", 10_000_000, "leaves in the tree")
 	count := fs.Int("proofs", 100_000, "proofs of each kind to time")
 	if err := cli.ParseFlags(fs, args); err != nil {

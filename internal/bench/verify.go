@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"crypto/sha256"
-	"flag"
 	"fmt"
 	"math"
 	"runtime"
@@ -19,11 +18,9 @@ import (
 // check it, hash it, rebuild the tree, compare to the signed checkpoint) beside raw
 // SHA-256 over the same bytes.
 func runVerify(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench verify", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench verify")
 	entries := fs.Int("entries", 1_000_000, "entries in the verified log")
-	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
+	dir := scratchDirFlag(fs)
 	runs := fs.Int("runs", 3, "verifications to time; the fastest is reported")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err

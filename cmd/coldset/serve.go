@@ -65,15 +65,11 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
-	st, err := sf.Open(ctx, false)
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(sf.KeyPath())
-	if err != nil {
-		return err
-	}
 	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()
 	stopWitnesses, err := startWitnesses(ctx, &wf, lg, st, logger)

@@ -42,15 +42,11 @@ func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	if *rounds < 1 {
 		return cli.UsageError(fs, "--rounds must be positive")
 	}
-	st, err := sf.Open(ctx, false)
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(sf.KeyPath())
-	if err != nil {
-		return err
-	}
 	counted := &countingStore{Store: st}
 	l, err := ledger.Open(ctx, counted, signer, benchProduction, ledger.NewNopFolder)
 	if err != nil {

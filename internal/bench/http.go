@@ -49,15 +49,12 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 		defer remove()
 		dbPath = path
 	}
-	st, err := (&cli.StoreFlags{DB: dbPath, Postgres: *pgURL}).Open(ctx, false)
+	// The key sits beside the SQLite file, even with --postgres.
+	st, signer, err := (&cli.StoreFlags{DB: dbPath, Postgres: *pgURL}).OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(ledger.KeyPathFor(dbPath))
-	if err != nil {
-		return err
-	}
 	printMachine(filepath.Dir(dbPath))
 	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()

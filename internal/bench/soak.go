@@ -15,9 +15,6 @@ import (
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
 	"coldset/internal/loadmix"
-	"coldset/internal/store"
-	"coldset/internal/store/postgres"
-	"coldset/internal/store/sqlite"
 )
 
 const soakUsage = `usage: coldset soak [--duration 10m] [--rate N] [--lanes N] [--history N] [--db FILE | --postgres URL] [--key FILE]
@@ -130,19 +127,9 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 // soak seeds the production, runs the server and the load, and gathers what
 // happened. An error means the run could not be made at all.
 func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, error) {
-	open := func() (store.Backend, error) {
-		if c.postgres != "" {
-			return postgres.Open(ctx, c.postgres)
-		}
-		return sqlite.Open(c.db)
-	}
-	st, err := open()
+	sf := cli.StoreFlags{DB: c.db, Postgres: c.postgres, Key: c.key}
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
-		return nil, err
-	}
-	signer, err := ledger.LoadOrCreateKey(c.key)
-	if err != nil {
-		st.Close()
 		return nil, err
 	}
 	now := time.Now()
@@ -161,7 +148,7 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 		return nil, err
 	}
 	fmt.Printf("soak: %s for %v at %.0f requests/s, %d lanes, production %s, server pid %d\n",
-		storeLabel(c), c.duration, c.rate, c.lanes, crew.Production, srv.pid())
+		storeName(c.postgres, c.db), c.duration, c.rate, c.lanes, crew.Production, srv.pid())
 	client := loadmix.NewClient(crew, 30*time.Second)
 	r := &soakResult{crew: crew, acks: client.Acks()}
 
@@ -202,7 +189,7 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	if st, err = open(); err != nil {
+	if st, err = sf.Open(ctx, false); err != nil {
 		return r, err
 	}
 	r.size, r.ackErr = client.Acks().Check(ctx, st, crew.Production)
@@ -215,13 +202,6 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 		return r, r.verifyErr
 	}
 	return r, nil
-}
-
-func storeLabel(c soakConfig) string {
-	if c.postgres != "" {
-		return "postgres"
-	}
-	return "sqlite " + c.db
 }
 
 // expectedActions is how many actions a run of c sends: 7 of every 10 requests of

@@ -109,3 +109,19 @@ func (f *StoreFlags) Open(ctx context.Context, mustExist bool) (store.Backend, e
 	}
 	return st, nil
 }
+
+// OpenWithKey opens the chosen backend, creating a new SQLite database if there is
+// none, and loads the deployment key, creating it on first use as serve does: what
+// a process that appends to logs needs. On an error nothing is left open.
+func (f *StoreFlags) OpenWithKey(ctx context.Context) (store.Backend, *ledger.Signer, error) {
+	st, err := f.Open(ctx, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := ledger.LoadOrCreateKey(f.KeyPath())
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, signer, nil
+}

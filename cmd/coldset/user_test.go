@@ -11,7 +11,6 @@ import (
 
 	"coldset/internal/auth"
 	"coldset/internal/cli"
-	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 	"coldset/internal/store/sqlite"
@@ -23,15 +22,11 @@ func newProductionDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "coldset.db")
-	st, err := sqlite.Open(db)
+	st, signer, err := (&cli.StoreFlags{DB: db}).OpenWithKey(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(ledger.KeyPathFor(db))
-	if err != nil {
-		t.Fatal(err)
-	}
 	p, err := production.Open(ctx, st, signer, "dry-creek")
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,12 +54,7 @@ func Main(ctx context.Context, args []string, coldset Coldset) error {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: coldset bench <path> [flags]   (each path measures the limit beneath it in the same run)\n\npaths:")
-	names := make([]string, 0, len(paths))
-	for n := range paths {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(paths)) {
 		fmt.Fprintf(os.Stderr, "  %-7s %s\n", n, paths[n].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\ne.g. coldset bench append --writers 1,16,64; coldset bench http --rate 500 --duration 30s")

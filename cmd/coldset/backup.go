@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"coldset/internal/cli"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
@@ -35,20 +36,20 @@ func runBackup(ctx context.Context, args []string) error {
 		fmt.Fprint(fs.Output(), backupUsage)
 		fs.PrintDefaults()
 	}
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	out := fs.String("out", "", "the backup file to write; it must not exist")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError(fs, "--out is required")
+		return cli.UsageError(fs, "--out is required")
 	}
 	var err error
-	if sf.postgres != "" {
-		err = postgres.Backup(ctx, sf.postgres, *out, createArchive)
+	if sf.Postgres != "" {
+		err = postgres.Backup(ctx, sf.Postgres, *out, createArchive)
 	} else {
-		err = sqlite.Backup(ctx, sf.db, *out)
+		err = sqlite.Backup(ctx, sf.DB, *out)
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"coldset/internal/cli"
 	"coldset/internal/store"
 )
 
@@ -14,17 +15,17 @@ import (
 // file, it is what `coldset verify --checkpoint` later proves the log still extends.
 func runCheckpoint(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("checkpoint", flag.ContinueOnError)
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	production := fs.String("production", "", "production id (required)")
 	cosigned := fs.Bool("cosigned", false, "print the latest checkpoint witnesses cosigned, with their cosignatures")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *production == "" {
-		return usageError(fs, "--production is required")
+		return cli.UsageError(fs, "--production is required")
 	}
-	st, err := sf.open(ctx, true)
+	st, err := sf.Open(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"coldset/internal/cli"
 	"coldset/internal/investigate"
 	"coldset/internal/ledger"
 )
@@ -34,21 +35,21 @@ func runExport(ctx context.Context, args []string) error {
 	var f reportFlags
 	f.register(fs)
 	withPDF := fs.Bool("pdf", true, "include the report as PDF (needs Chromium)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if f.production == "" || f.out == "" {
-		return usageError(fs, "--production and --out are required")
+		return cli.UsageError(fs, "--production and --out are required")
 	}
 	// The manifest is signed with the key that signs the checkpoints: export runs
 	// where the ledger is kept, with its key file.
-	skey, err := os.ReadFile(f.sf.keyPath())
+	skey, err := os.ReadFile(f.sf.KeyPath())
 	if err != nil {
 		return fmt.Errorf("export: deployment key: %w", err)
 	}
 	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
 	if err != nil {
-		return fmt.Errorf("export: deployment key %s: %w", f.sf.keyPath(), err)
+		return fmt.Errorf("export: deployment key %s: %w", f.sf.KeyPath(), err)
 	}
 	ls, err := ledger.NewSigner(strings.TrimSpace(string(skey)))
 	if err != nil {
@@ -63,7 +64,7 @@ func runExport(ctx context.Context, args []string) error {
 	}
 	opts, err := f.options(rec)
 	if err != nil {
-		return usageError(fs, "%v", err)
+		return cli.UsageError(fs, "%v", err)
 	}
 	var extra investigate.ExtraFiles
 	if *withPDF {

@@ -87,17 +87,7 @@ func TestDiskFullUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	freed := time.Now()
-	for {
-		before := client.Stats()
-		time.Sleep(time.Second)
-		after := client.Stats()
-		if after.ServerErrors() == before.ServerErrors() && after.Answered() > before.Answered() {
-			break
-		}
-		if time.Since(freed) > 15*time.Second {
-			t.Fatalf("writes did not recover within 15 s of freeing space: %v\n%s", after.FirstFail, srv.output())
-		}
-	}
+	waitRecovered(t, client, srv, freed, 15*time.Second, "writes did not recover within 15 s of freeing space")
 	cancel()
 	<-done
 	srv.stop(t)

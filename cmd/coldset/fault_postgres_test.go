@@ -50,19 +50,7 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 	}
 	pg.start(t)
 	restarted := time.Now()
-
-	// Recovered: a second in which every answer is a success (or a refusal).
-	for {
-		before := client.Stats()
-		time.Sleep(time.Second)
-		after := client.Stats()
-		if after.ServerErrors() == before.ServerErrors() && after.Answered() > before.Answered() {
-			break
-		}
-		if time.Since(restarted) > 20*time.Second {
-			t.Fatalf("the server did not recover within 20 s of PostgreSQL's restart: %v\n%s", after.FirstFail, srv.output())
-		}
-	}
+	waitRecovered(t, client, srv, restarted, 20*time.Second, "the server did not recover within 20 s of PostgreSQL's restart")
 	cancel()
 	<-done
 

@@ -79,3 +79,21 @@ func waitAcknowledged(t *testing.T, client *loadmix.Client, before int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// waitRecovered waits for a second in which client's requests were answered and
+// every answer was a success (or a refusal): the server has recovered from a fault
+// that ended at since. It fails the test with failure if that takes longer than limit.
+func waitRecovered(t *testing.T, client *loadmix.Client, srv *serveProc, since time.Time, limit time.Duration, failure string) {
+	t.Helper()
+	for {
+		before := client.Stats()
+		time.Sleep(time.Second)
+		after := client.Stats()
+		if after.ServerErrors() == before.ServerErrors() && after.Answered() > before.Answered() {
+			return
+		}
+		if time.Since(since) > limit {
+			t.Fatalf("%s: %v\n%s", failure, after.FirstFail, srv.output())
+		}
+	}
+}

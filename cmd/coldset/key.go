@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 )
 
@@ -12,12 +13,12 @@ import (
 // use like serve does.
 func runKey(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("key", flag.ContinueOnError)
-	var sf storeFlags
-	sf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	var sf cli.StoreFlags
+	sf.Register(fs)
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := ledger.LoadOrCreateKey(sf.keyPath())
+	s, err := ledger.LoadOrCreateKey(sf.KeyPath())
 	if err != nil {
 		return err
 	}

@@ -2,16 +2,16 @@
 package main
 
 import (
+	"coldset/internal/cli"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"syscall"
-
-	"coldset/internal/bench"
 )
 
 // command is one subcommand of the coldset binary.
@@ -36,15 +36,6 @@ var commands = map[string]command{
 	"soak":       {"run a server under a mixed load for a while: no 5xx, flat memory, every log verifies", runSoak},
 }
 
-// exitError carries a process exit code without printing anything more.
-type exitError struct{ code int }
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-
-// ExitCode is the code the process should exit with; bench's soak reads it to tell a
-// log that does not verify from a verify that could not run.
-func (e exitError) ExitCode() int { return e.code }
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -63,17 +54,14 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	err := cmd.run(ctx, args[1:])
-	var ee exitError
-	var be bench.ExitError
+	var ee cli.ExitError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ee):
-		return ee.code
-	case errors.As(err, &be):
-		return be.Code
+		return ee.Code
 	default:
 		fmt.Fprintf(os.Stderr, "coldset %s: %v\n", args[0], err)
 		return 1
@@ -82,12 +70,7 @@ func run(ctx context.Context, args []string) int {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: coldset <command> [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(commands)) {
 		fmt.Fprintf(os.Stderr, "  %-11s %s\n", n, commands[n].summary)
 	}
 }

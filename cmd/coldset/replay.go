@@ -14,6 +14,7 @@ import (
 	// the system's zoneinfo.
 	_ "time/tzdata"
 
+	"coldset/internal/cli"
 	"coldset/internal/scenario"
 )
 
@@ -34,7 +35,7 @@ usage errors and unreadable or invalid files (the other files still run).
 
 func runReplay(ctx context.Context, args []string) error {
 	if code := replay(ctx, args, os.Stdout, os.Stderr); code != 0 {
-		return exitError{code}
+		return cli.ExitError{Code: code}
 	}
 	return nil
 }

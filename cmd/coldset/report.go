@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/investigate"
 )
 
@@ -35,14 +36,14 @@ answered in time; the page says what it left out.
 
 // reportFlags are the flags report and export share.
 type reportFlags struct {
-	sf                                 storeFlags
+	sf                                 cli.StoreFlags
 	production, incident, from, to     string
 	firearm, lot, person, kind, vkey   string
 	format, out, daily, reportKind, at string
 }
 
 func (f *reportFlags) register(fs *flag.FlagSet) {
-	f.sf.register(fs)
+	f.sf.Register(fs)
 	fs.StringVar(&f.production, "production", "", "the production")
 	fs.StringVar(&f.from, "from", "", "start of the period")
 	fs.StringVar(&f.to, "to", "", "end of the period")
@@ -64,17 +65,17 @@ func runReport(ctx context.Context, args []string) error {
 	fs.StringVar(&f.daily, "daily", "", "the daily safety report of this date")
 	fs.StringVar(&f.reportKind, "kind", "investigation", "investigation or daily")
 	fs.StringVar(&f.at, "date", "", "with --kind daily: the date")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if f.production == "" {
-		return usageError(fs, "--production is required")
+		return cli.UsageError(fs, "--production is required")
 	}
 	if f.reportKind == "daily" && f.daily == "" {
 		f.daily = f.at
 	}
 	if (f.reportKind != "daily" && f.reportKind != "investigation") || (f.reportKind == "daily" && f.daily == "") {
-		return usageError(fs, "--kind is investigation or daily (with --date)")
+		return cli.UsageError(fs, "--kind is investigation or daily (with --date)")
 	}
 	format := f.format
 	if format == "" {
@@ -85,10 +86,10 @@ func runReport(ctx context.Context, args []string) error {
 		format = "json"
 	case "json", "html", "pdf":
 	default:
-		return usageError(fs, "--format is json, html or pdf, not %q", format)
+		return cli.UsageError(fs, "--format is json, html or pdf, not %q", format)
 	}
 	if format == "pdf" && f.out == "" {
-		return usageError(fs, "a PDF needs --out FILE")
+		return cli.UsageError(fs, "a PDF needs --out FILE")
 	}
 
 	rec, err := f.load(ctx)
@@ -115,7 +116,7 @@ func runReport(ctx context.Context, args []string) error {
 	} else {
 		opts, err := f.options(rec)
 		if err != nil {
-			return usageError(fs, "%v", err)
+			return cli.UsageError(fs, "%v", err)
 		}
 		r, err := investigate.Build(rec, opts)
 		if err != nil {
@@ -151,7 +152,7 @@ func (f *reportFlags) load(ctx context.Context) (*investigate.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.sf.open(ctx, true)
+	st, err := f.sf.Open(ctx, true)
 	if err != nil {
 		return nil, err
 	}

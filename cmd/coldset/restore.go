@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
@@ -30,34 +31,34 @@ func runRestore(ctx context.Context, args []string) error {
 		fmt.Fprint(fs.Output(), restoreUsage)
 		fs.PrintDefaults()
 	}
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	in := fs.String("in", "", "the backup file to restore")
 	force := fs.Bool("force", false, "replace a target store that holds data")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *in == "" {
-		return usageError(fs, "--in is required")
+		return cli.UsageError(fs, "--in is required")
 	}
-	if _, err := ledger.LoadKey(sf.keyPath()); err != nil {
-		return fmt.Errorf("the deployment key the backup was signed with is needed (copy its key file to %s or pass --key): %w", sf.keyPath(), err)
+	if _, err := ledger.LoadKey(sf.KeyPath()); err != nil {
+		return fmt.Errorf("the deployment key the backup was signed with is needed (copy its key file to %s or pass --key): %w", sf.KeyPath(), err)
 	}
 	var err error
-	if sf.postgres != "" {
-		err = restorePostgres(ctx, sf.postgres, *in, *force)
+	if sf.Postgres != "" {
+		err = restorePostgres(ctx, sf.Postgres, *in, *force)
 	} else {
-		err = sqlite.Restore(ctx, *in, sf.db, *force)
+		err = sqlite.Restore(ctx, *in, sf.DB, *force)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Printf("restored %s\n", *in)
-	verifyArgs := []string{"--key", sf.keyPath()}
-	if sf.postgres != "" {
-		verifyArgs = append(verifyArgs, "--postgres", sf.postgres)
+	verifyArgs := []string{"--key", sf.KeyPath()}
+	if sf.Postgres != "" {
+		verifyArgs = append(verifyArgs, "--postgres", sf.Postgres)
 	} else {
-		verifyArgs = append(verifyArgs, "--db", sf.db, "--postgres", "")
+		verifyArgs = append(verifyArgs, "--db", sf.DB, "--postgres", "")
 	}
 	return runVerify(ctx, verifyArgs)
 }

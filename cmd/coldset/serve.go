@@ -13,6 +13,7 @@ import (
 	"os"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
 	"coldset/internal/production"
@@ -23,16 +24,16 @@ import (
 // first start and prints "listening on ADDR" to stderr once it accepts connections.
 func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	var wf witnessFlags
 	wf.register(fs)
 	var nf notifyFlags
 	nf.register(fs)
-	addr := fs.String("addr", envOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
-	tlsCert := fs.String("tls-cert", envOr("COLDSET_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file; needs --tls-key (env COLDSET_TLS_CERT)")
-	tlsKey := fs.String("tls-key", envOr("COLDSET_TLS_KEY", ""), "the PEM private key of --tls-cert (env COLDSET_TLS_KEY)")
-	publicURL := fs.String("url", envOr("COLDSET_URL", ""), "the address people open coldset at, e.g. https://coldset.example.org, for the password links it mails and shows (env COLDSET_URL)")
+	addr := fs.String("addr", cli.EnvOr("COLDSET_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free port (env COLDSET_ADDR)")
+	tlsCert := fs.String("tls-cert", cli.EnvOr("COLDSET_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file; needs --tls-key (env COLDSET_TLS_CERT)")
+	tlsKey := fs.String("tls-key", cli.EnvOr("COLDSET_TLS_KEY", ""), "the PEM private key of --tls-cert (env COLDSET_TLS_KEY)")
+	publicURL := fs.String("url", cli.EnvOr("COLDSET_URL", ""), "the address people open coldset at, e.g. https://coldset.example.org, for the password links it mails and shows (env COLDSET_URL)")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("COLDSET_TRUST_PROXY") != "", "behind a reverse proxy that sets X-Forwarded-Proto: believe it for Secure cookies, HSTS and the addresses coldset builds (env COLDSET_TRUST_PROXY)")
 	demoFlag := fs.Bool("demo", false, "create the demo production dry-creek if absent, with a sign-in for every role, printed on start")
 	fs.Usage = func() {
@@ -41,18 +42,18 @@ func runServe(ctx context.Context, args []string) error {
 			fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
 		})
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := nf.parse(); err != nil {
-		return usageError(fs, "%v", err)
+		return cli.UsageError(fs, "%v", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
-		return usageError(fs, "--tls-cert and --tls-key go together")
+		return cli.UsageError(fs, "--tls-cert and --tls-key go together")
 	}
 	if *publicURL != "" {
 		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return usageError(fs, "--url must be an http or https address with no path, like https://coldset.example.org")
+			return cli.UsageError(fs, "--url must be an http or https address with no path, like https://coldset.example.org")
 		}
 	}
 	var tlsConfig *tls.Config // nil: plain HTTP
@@ -64,15 +65,11 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
-	st, err := sf.open(ctx, false)
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(sf.keyPath())
-	if err != nil {
-		return err
-	}
 	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()
 	stopWitnesses, err := startWitnesses(ctx, &wf, lg, st, logger)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/notify"
 	"coldset/internal/store"
@@ -25,7 +26,7 @@ type notifyFlags struct {
 
 func (f *notifyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.smtp, "smtp", os.Getenv("COLDSET_SMTP"), "mail server HOST:PORT for escalation e-mail (env COLDSET_SMTP; password in env COLDSET_SMTP_PASSWORD)")
-	fs.StringVar(&f.from, "smtp-from", envOr("COLDSET_SMTP_FROM", "coldset@localhost"), "sender address of escalation e-mail (env COLDSET_SMTP_FROM)")
+	fs.StringVar(&f.from, "smtp-from", cli.EnvOr("COLDSET_SMTP_FROM", "coldset@localhost"), "sender address of escalation e-mail (env COLDSET_SMTP_FROM)")
 	fs.StringVar(&f.username, "smtp-user", os.Getenv("COLDSET_SMTP_USER"), "mail server user name, if it wants one (env COLDSET_SMTP_USER)")
 	fs.StringVar(&f.webhookAllow, "webhook-allow", os.Getenv("COLDSET_WEBHOOK_ALLOW"), "address ranges beyond the public ones that webhooks may reach, e.g. 10.0.0.0/8 for a chat server inside the studio (CIDR[,CIDR...]; env COLDSET_WEBHOOK_ALLOW)")
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coldset/internal/auth"
+	"coldset/internal/cli"
 )
 
 const tokenUsage = `usage: coldset token create --email E   [--db FILE | --postgres URL]
@@ -39,7 +40,7 @@ func token(ctx context.Context, args []string, stdout io.Writer) error {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
-		return exitError{2}
+		return cli.ExitError{Code: 2}
 	}
 	sub, args := args[0], args[1:]
 	var positional string // token list EMAIL, token revoke ID
@@ -48,19 +49,19 @@ func token(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), tokenUsage) }
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	switch sub {
 	case "create", "list":
 		email := fs.String("email", "", "the account's e-mail address")
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		if *email == "" {
 			*email = positional
 		}
 		if *email == "" {
-			return usageError(fs, "name the account (--email)")
+			return cli.UsageError(fs, "name the account (--email)")
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error {
 			a, err := st.AccountByEmail(ctx, auth.NormalizeEmail(*email))
@@ -81,17 +82,17 @@ func token(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		})
 	case "revoke":
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		if positional == "" {
-			return usageError(fs, "name the token: coldset token revoke ID (coldset token list EMAIL shows the ids)")
+			return cli.UsageError(fs, "name the token: coldset token revoke ID (coldset token list EMAIL shows the ids)")
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error { return revokeToken(ctx, st, positional, stdout) })
 	}
 	fmt.Fprintf(os.Stderr, "coldset token: unknown subcommand %q\n", sub)
 	fmt.Fprint(os.Stderr, tokenUsage)
-	return exitError{2}
+	return cli.ExitError{Code: 2}
 }
 
 func listTokens(ctx context.Context, st auth.Store, a auth.Account, stdout io.Writer) error {

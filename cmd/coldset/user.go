@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"coldset/internal/auth"
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/rules"
@@ -50,7 +51,7 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
-		return exitError{2}
+		return cli.ExitError{Code: 2}
 	}
 	sub, args := args[0], args[1:]
 	var positional string // user reset EMAIL
@@ -59,18 +60,18 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	email := fs.String("email", "", "the account's e-mail address")
 	switch sub {
 	case "add":
 		stdinPassword := fs.Bool("password-stdin", false, "read the password from standard input (required)")
 		admin := fs.Bool("admin", false, "make the account a studio admin")
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		if *email == "" || !*stdinPassword {
-			return usageError(fs, "--email and --password-stdin are required")
+			return cli.UsageError(fs, "--email and --password-stdin are required")
 		}
 		password, err := readPassword(stdin)
 		if err != nil {
@@ -87,11 +88,11 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	case "grant":
 		prod := fs.String("production", "", "production id")
 		person := fs.String("person", "", "the person's id on the production")
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		if *email == "" || *prod == "" || *person == "" {
-			return usageError(fs, "--email, --production and --person are required")
+			return cli.UsageError(fs, "--email, --production and --person are required")
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error {
 			if err := checkPerson(ctx, st, sf, *prod, *person); err != nil {
@@ -111,26 +112,26 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 			return nil
 		})
 	case "list":
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error { return listAccounts(ctx, st, stdout) })
 	case "reset":
 		base := fs.String("url", os.Getenv("COLDSET_URL"), "the address people open coldset at, e.g. https://coldset.example.org (env COLDSET_URL)")
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return err
 		}
 		if *email == "" {
 			*email = positional
 		}
 		if *email == "" {
-			return usageError(fs, "name the account: coldset user reset EMAIL")
+			return cli.UsageError(fs, "name the account: coldset user reset EMAIL")
 		}
 		return withAccounts(ctx, sf, func(st accountStore) error { return resetLink(ctx, st, *email, *base, stdout) })
 	}
 	fmt.Fprintf(os.Stderr, "coldset user: unknown subcommand %q\n", sub)
 	fmt.Fprint(os.Stderr, userUsage)
-	return exitError{2}
+	return cli.ExitError{Code: 2}
 }
 
 // accountStore is what the user and token commands use of the backend.
@@ -140,8 +141,8 @@ type accountStore interface {
 }
 
 // withAccounts opens the chosen store for fn.
-func withAccounts(ctx context.Context, sf storeFlags, fn func(accountStore) error) error {
-	st, err := sf.open(ctx, false)
+func withAccounts(ctx context.Context, sf cli.StoreFlags, fn func(accountStore) error) error {
+	st, err := sf.Open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -164,7 +165,7 @@ func readPassword(r io.Reader) (string, error) {
 
 // checkPerson makes sure person is on the production, so that a typo does not grant
 // an account a person who does not exist (or worse, one added later).
-func checkPerson(ctx context.Context, st store.Store, sf storeFlags, id, person string) error {
+func checkPerson(ctx context.Context, st store.Store, sf cli.StoreFlags, id, person string) error {
 	n, err := st.Size(ctx, id)
 	if err != nil {
 		return err
@@ -172,7 +173,7 @@ func checkPerson(ctx context.Context, st store.Store, sf storeFlags, id, person 
 	if n == 0 {
 		return fmt.Errorf("no production %s", id)
 	}
-	signer, err := ledger.LoadKey(sf.keyPath())
+	signer, err := ledger.LoadKey(sf.KeyPath())
 	if err != nil {
 		return err
 	}
@@ -219,7 +220,7 @@ func listAccounts(ctx context.Context, st auth.Store, stdout io.Writer) error {
 // resetLink prints a one-time link that sets the password of the account email.
 func resetLink(ctx context.Context, st auth.Store, email, base string, stdout io.Writer) error {
 	if base == "" {
-		base = "http://" + envOr("COLDSET_ADDR", "127.0.0.1:8080")
+		base = "http://" + cli.EnvOr("COLDSET_ADDR", "127.0.0.1:8080")
 		fmt.Fprintf(os.Stderr, "coldset user reset: the link uses %s, coldset serve's own address; give --url (or COLDSET_URL) with the address people open coldset at\n", base)
 	}
 	u, err := url.Parse(base)

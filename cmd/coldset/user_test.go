@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"coldset/internal/auth"
-	"coldset/internal/ledger"
+	"coldset/internal/cli"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 	"coldset/internal/store/sqlite"
@@ -22,15 +22,11 @@ func newProductionDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "coldset.db")
-	st, err := sqlite.Open(db)
+	st, signer, err := (&cli.StoreFlags{DB: db}).OpenWithKey(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(ledger.KeyPathFor(db))
-	if err != nil {
-		t.Fatal(err)
-	}
 	p, err := production.Open(ctx, st, signer, "dry-creek")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +108,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 func TestUserUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"remove"}, {"add", "--email", "x@y.z"}} {
 		err := user(context.Background(), args, strings.NewReader(""), &bytes.Buffer{})
-		if ee, ok := err.(exitError); !ok || ee.code != 2 {
+		if ee, ok := err.(cli.ExitError); !ok || ee.Code != 2 {
 			t.Errorf("user %v: err = %v, want exit status 2", args, err)
 		}
 	}

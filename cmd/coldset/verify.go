@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 )
 
@@ -20,23 +21,23 @@ import (
 // first bad index otherwise.
 func runVerify(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	var sf storeFlags
-	sf.register(fs)
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	production := fs.String("production", "", "verify only this production")
 	savedPath := fs.String("checkpoint", "", "signed checkpoint file (as printed by coldset checkpoint) the log must extend")
 	vkey := fs.String("vkey", "", "verifier key to check signatures with (default: the deployment key file's)")
 	var wk witnessKeys
 	wk.register(fs)
 	bundle := fs.String("bundle", "", "check this evidence bundle (coldset export) offline, against --vkey or --key")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *bundle != "" {
-		return verifyBundle(*bundle, sf.key, *vkey)
+		return verifyBundle(*bundle, sf.Key, *vkey)
 	}
 
 	if len(wk.keys) > 0 && *savedPath == "" {
-		return usageError(fs, "--witness-key needs --checkpoint")
+		return cli.UsageError(fs, "--witness-key needs --checkpoint")
 	}
 	v, err := verifier(&sf, *vkey)
 	if err != nil {
@@ -52,11 +53,11 @@ func runVerify(ctx context.Context, args []string) error {
 			return fmt.Errorf("saved checkpoint %s: %w", *savedPath, err)
 		}
 		if *production != "" && *production != savedFor {
-			return usageError(fs, "--checkpoint is for production %s, not %s", savedFor, *production)
+			return cli.UsageError(fs, "--checkpoint is for production %s, not %s", savedFor, *production)
 		}
 	}
 
-	st, err := sf.open(ctx, true)
+	st, err := sf.Open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -95,14 +96,14 @@ func runVerify(ctx context.Context, args []string) error {
 		}
 	}
 	if failed {
-		return exitError{1}
+		return cli.ExitError{Code: 1}
 	}
 	return nil
 }
 
 // verifier returns the note verifier for checkpoint signatures: from --vkey, or the
 // deployment key file. It never creates a key.
-func verifier(sf *storeFlags, vkey string) (note.Verifier, error) {
+func verifier(sf *cli.StoreFlags, vkey string) (note.Verifier, error) {
 	if vkey != "" {
 		v, err := note.NewVerifier(vkey)
 		if err != nil {
@@ -110,7 +111,7 @@ func verifier(sf *storeFlags, vkey string) (note.Verifier, error) {
 		}
 		return v, nil
 	}
-	s, err := ledger.LoadKey(sf.keyPath())
+	s, err := ledger.LoadKey(sf.KeyPath())
 	if err != nil {
 		return nil, err
 	}

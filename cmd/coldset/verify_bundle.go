@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"coldset/internal/cli"
 	"coldset/internal/investigate"
 	"coldset/internal/ledger"
 )
@@ -31,7 +32,7 @@ func verifyBundle(path, keyFlag, vkey string) error {
 	var be *investigate.BundleError
 	if errors.As(err, &be) {
 		fmt.Printf("bundle %s: FAIL: %s\n", path, be.Error())
-		return exitError{1}
+		return cli.ExitError{Code: 1}
 	}
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/store"
 )
@@ -21,38 +21,32 @@ import (
 // writes of the same bytes, the store's own appends of full batches, fsync'd
 // single-row inserts into the same kind of database, and SHA-256 over the same bytes.
 func runAppend(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench append", flag.ContinueOnError)
-	var sf storeFlags
-	sf.register(fs)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench append")
+	var sf cli.StoreFlags
+	sf.Register(fs)
 	entries := fs.Int("entries", 20000, "entries to append, for each number of writers")
 	writersList := fs.String("writers", "16", "concurrent writers calling Log.Do; a list such as 1,16,64 runs each")
 	padding := fs.Int("payload", 100, "payload size in bytes")
 	raw := fs.Bool("raw", true, "also measure the raw limits (fsync'd batch writes, fsync'd inserts, SHA-256)")
 	rounds := fs.Int("rounds", 1, "measure each number of writers this many times, ledger and limits in turn, and print the best of each (the machine's other work only ever slows a round down)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	writers, err := intList(*writersList)
 	if err != nil {
-		return usageError(fs, "--writers: %v", err)
+		return cli.UsageError(fs, "--writers: %v", err)
 	}
 	if *entries < 1 {
-		return usageError(fs, "--entries must be positive")
+		return cli.UsageError(fs, "--entries must be positive")
 	}
 	if *rounds < 1 {
-		return usageError(fs, "--rounds must be positive")
+		return cli.UsageError(fs, "--rounds must be positive")
 	}
-	st, err := sf.open(ctx)
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(sf.keyPath())
-	if err != nil {
-		return err
-	}
 	counted := &countingStore{Store: st}
 	l, err := ledger.Open(ctx, counted, signer, benchProduction, ledger.NewNopFolder)
 	if err != nil {
@@ -65,12 +59,8 @@ func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	}
 	defer stop()
 
-	where := "sqlite " + sf.db
-	if sf.postgres != "" {
-		where = "postgres"
-	}
 	if *raw {
-		printMachine(filepath.Dir(sf.db))
+		printMachine(filepath.Dir(sf.DB))
 	}
 	pad := strings.Repeat("x", *padding)
 	payload := func(i int64) json.RawMessage { return fmt.Appendf(nil, `{"n":%d,"pad":%q}`, i, pad) }
@@ -85,7 +75,7 @@ func runAppend(ctx context.Context, args []string, _ Coldset) error {
 	for _, w := range writers {
 		var best appendFigures
 		for round := range *rounds {
-			fmt.Printf("bench append: %d entries, %d writers, %s (log %q starts at %d entries)", *entries, w, where, benchProduction, l.Size())
+			fmt.Printf("bench append: %d entries, %d writers, %s (log %q starts at %d entries)", *entries, w, storeName(sf.Postgres, sf.DB), benchProduction, l.Size())
 			if *rounds > 1 {
 				fmt.Printf(", round %d of %d", round+1, *rounds)
 			}
@@ -127,17 +117,17 @@ func (a appendFigures) max(b appendFigures) appendFigures {
 
 // appendRound measures the ledger with w writers and, with raw, the limits beneath
 // it, printing each figure.
-func appendRound(ctx context.Context, l *ledger.Log, counted *countingStore, sf *storeFlags, bodies [][]byte, n, w int, payload func(int64) json.RawMessage, raw bool) (appendFigures, error) {
+func appendRound(ctx context.Context, l *ledger.Log, counted *countingStore, sf *cli.StoreFlags, bodies [][]byte, n, w int, payload func(int64) json.RawMessage, raw bool) (appendFigures, error) {
 	var f appendFigures
 	var err error
 	if f.ledger, err = ledgerAppends(ctx, l, counted, n, w, payload); err != nil || !raw {
 		return f, err
 	}
-	if f.fsync, err = fsyncBatches(filepath.Dir(sf.db), bodies, w, false); err != nil {
+	if f.fsync, err = fsyncBatches(filepath.Dir(sf.DB), bodies, w, false); err != nil {
 		return f, fmt.Errorf("bench fsync'd batches: %w", err)
 	}
 	fmt.Printf("  raw limit, fsync'd %4d-entry batches:  %9.0f entries/s  (f.Write + f.Sync of the same bytes; ledger at %.2fx)\n", w, f.fsync, f.ledger/f.fsync)
-	if f.fdatasync, err = fsyncBatches(filepath.Dir(sf.db), bodies, w, true); err != nil {
+	if f.fdatasync, err = fsyncBatches(filepath.Dir(sf.DB), bodies, w, true); err != nil {
 		return f, fmt.Errorf("bench fdatasync'd batches: %w", err)
 	}
 	fmt.Printf("  raw limit, fdatasync'd %4d-entry batches: %6.0f entries/s  (f.Write + fdatasync; ledger at %.2fx)\n", w, f.fdatasync, f.ledger/f.fdatasync)

@@ -7,13 +7,14 @@
 package bench
 
 import (
+	"coldset/internal/cli"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,15 +26,6 @@ import (
 // bench scale times those commands as processes of their own, except in a test
 // binary, which is not coldset, where it runs them through this.
 type Coldset func(ctx context.Context, args []string) error
-
-// ExitError carries a process exit code without printing anything more: 2 for a
-// usage mistake, 1 for a soak that failed its checks.
-type ExitError struct{ Code int }
-
-func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
-
-// ExitCode is the code the process should exit with.
-func (e ExitError) ExitCode() int { return e.Code }
 
 // benchProduction is the log bench append writes to.
 const benchProduction = "bench"
@@ -55,45 +47,32 @@ var paths = map[string]struct {
 func Main(ctx context.Context, args []string, coldset Coldset) error {
 	if len(args) == 0 || paths[args[0]].run == nil {
 		usage()
-		return ExitError{2}
+		return cli.ExitError{Code: 2}
 	}
 	return paths[args[0]].run(ctx, args[1:], coldset)
 }
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: coldset bench <path> [flags]   (each path measures the limit beneath it in the same run)\n\npaths:")
-	names := make([]string, 0, len(paths))
-	for n := range paths {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(paths)) {
 		fmt.Fprintf(os.Stderr, "  %-7s %s\n", n, paths[n].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\ne.g. coldset bench append --writers 1,16,64; coldset bench http --rate 500 --duration 30s")
 }
 
-// usageError is a flag or argument mistake: exit code 2. Its wording is coldset's,
-// as for every other command.
-func usageError(fs *flag.FlagSet, format string, args ...any) error {
-	fmt.Fprintf(fs.Output(), "coldset %s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
-	fs.Usage()
-	return ExitError{2}
+// newFlagSet starts the flags of the bench path called name ("bench http"), with
+// the --cpuprofile every path has.
+func newFlagSet(name string) (*flag.FlagSet, *profileFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	pf := new(profileFlags)
+	pf.register(fs)
+	return fs, pf
 }
 
-// parseFlags parses args, mapping flag errors to exit code 2.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(os.Stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ExitError{2}
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected argument %q", fs.Arg(0))
-	}
-	return nil
+// scratchDirFlag registers --dir, where the paths that fill a store of their own
+// make it.
+func scratchDirFlag(fs *flag.FlagSet) *string {
+	return fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
 }
 
 // profileFlags is --cpuprofile, shared by every bench path.

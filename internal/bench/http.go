@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,13 +15,12 @@ import (
 	"sync"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
+	"coldset/internal/loadmix"
 	"coldset/internal/production"
 	"coldset/internal/server"
-	"coldset/internal/store"
-	"coldset/internal/store/postgres"
-	"coldset/internal/store/sqlite"
 )
 
 // runHTTP drives an in-process server over real HTTP connections with an open-loop
@@ -30,19 +28,17 @@ import (
 // measured from each request's scheduled send time. Beside them it prints the
 // latency of the one fsync every action waits for, the floor under a write.
 func runHTTP(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench http")
 	rate := fs.Float64("rate", 500, "requests per second, sent on a fixed schedule whatever the responses")
 	duration := fs.Duration("duration", 30*time.Second, "how long to send")
 	lanes := fs.Int("lanes", 50, "independent firearm-and-actor sequences the requests go round; each lane's requests follow one another")
 	db := fs.String("db", "", "SQLite database file (default: a new one in a temporary directory)")
 	pgURL := fs.String("postgres", "", "PostgreSQL URL, instead of SQLite")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *rate <= 0 || *duration <= 0 || *lanes < 1 {
-		return usageError(fs, "--rate, --duration and --lanes must be positive")
+		return cli.UsageError(fs, "--rate, --duration and --lanes must be positive")
 	}
 	dbPath := *db
 	if dbPath == "" {
@@ -53,21 +49,12 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 		defer remove()
 		dbPath = path
 	}
-	var st store.Backend
-	var err error
-	if *pgURL != "" {
-		st, err = postgres.Open(ctx, *pgURL)
-	} else {
-		st, err = sqlite.Open(dbPath)
-	}
+	// The key sits beside the SQLite file, even with --postgres.
+	st, signer, err := (&cli.StoreFlags{DB: dbPath, Postgres: *pgURL}).OpenWithKey(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	signer, err := ledger.LoadOrCreateKey(ledger.KeyPathFor(dbPath))
-	if err != nil {
-		return err
-	}
 	printMachine(filepath.Dir(dbPath))
 	lg := ledger.New(st, signer, production.NewFolder)
 	defer lg.Close()
@@ -80,17 +67,20 @@ func runHTTP(ctx context.Context, args []string, _ Coldset) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	seed, err := seedHTTP(ctx, lg, st, *lanes)
+	// The production's timezone puts the run near local noon, so that the day does
+	// not end during it.
+	now := time.Now()
+	crew, err := loadmix.Seed(ctx, st, signer, fmt.Sprintf("http-%d", now.Unix()), *lanes, now)
 	if err != nil {
 		return err
 	}
 	c := &httpClient{
-		base:   "http://" + ln.Addr().String() + "/api/productions/" + seed.production,
-		tokens: seed.tokens,
+		base:   "http://" + ln.Addr().String() + "/api/productions/" + crew.Production,
+		tokens: crew.Tokens,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxIdleConns: 4096}},
 		status: map[string]map[int]int{},
 	}
-	fmt.Printf("bench http: %.0f requests/s for %v, %d lanes, production %s (%s)\n", *rate, *duration, *lanes, seed.production, storeName(*pgURL, dbPath))
+	fmt.Printf("bench http: %.0f requests/s for %v, %d lanes, production %s (%s)\n", *rate, *duration, *lanes, crew.Production, storeName(*pgURL, dbPath))
 
 	// Every request is prepared before the clock starts, so that the sender spends
 	// as little as it can of the CPUs it shares with the server.

@@ -2,12 +2,12 @@ package bench
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/production"
 	"coldset/internal/store/sqlite"
@@ -18,17 +18,15 @@ import (
 // server's folders (as the server does on first use) and reads the Go heap after a
 // collection and the process's resident set.
 func runMemory(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench memory", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench memory")
 	prods := fs.Int("productions", 100, "productions held")
 	events := fs.Int("events", 10_000, "events in each production")
-	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
-	if err := parseFlags(fs, args); err != nil {
+	dir := scratchDirFlag(fs)
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *prods < 1 || *events < 1 {
-		return usageError(fs, "--productions and --events must be positive")
+		return cli.UsageError(fs, "--productions and --events must be positive")
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

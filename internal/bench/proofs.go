@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 )
 
@@ -16,16 +16,14 @@ import (
 // Log holds it in memory; the raw limit beside them is one SHA-256 of two child
 // hashes, the step every proof level costs a verifier.
 func runProofs(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench proofs", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench proofs")
 	entries := fs.Int("entries", 10_000_000, "leaves in the tree")
 	count := fs.Int("proofs", 100_000, "proofs of each kind to time")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *entries < 2 || *count < 1 {
-		return usageError(fs, "--entries must be at least 2 and --proofs positive")
+		return cli.UsageError(fs, "--entries must be at least 2 and --proofs positive")
 	}
 	printMachine(".")
 	t := time.Now()

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"coldset/internal/cli"
+	"coldset/internal/loadgen"
 	"coldset/internal/store"
 	"coldset/internal/store/postgres"
 	"coldset/internal/store/sqlite"
@@ -71,10 +73,10 @@ const (
 // rawInserts times a plain loop of single-row inserts, each its own transaction, on
 // a scratch table of the same kind of database: SQLite in WAL mode with
 // synchronous=FULL beside the database file, or an ordinary table on PostgreSQL.
-func rawInserts(ctx context.Context, sf *storeFlags, bodies [][]byte) (int, float64, error) {
+func rawInserts(ctx context.Context, sf *cli.StoreFlags, bodies [][]byte) (int, float64, error) {
 	var insert func(i int, body []byte) error
-	if sf.postgres != "" {
-		conn, err := pgx.Connect(ctx, sf.postgres)
+	if sf.Postgres != "" {
+		conn, err := pgx.Connect(ctx, sf.Postgres)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -89,7 +91,7 @@ func rawInserts(ctx context.Context, sf *storeFlags, bodies [][]byte) (int, floa
 			return err
 		}
 	} else {
-		path := filepath.Join(filepath.Dir(sf.db), fmt.Sprintf(".coldset-bench-raw-%d.db", os.Getpid()))
+		path := filepath.Join(filepath.Dir(sf.DB), fmt.Sprintf(".coldset-bench-raw-%d.db", os.Getpid()))
 		defer func() {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(path + suffix)
@@ -143,18 +145,18 @@ func sha256Rate(bodies [][]byte) (perSecond, mbPerSecond float64) {
 // front of it. With SQLite it writes to a scratch database beside the one given;
 // with PostgreSQL to a scratch production of the same database, deleted afterwards.
 // It returns entries per second.
-func storeBatches(ctx context.Context, sf *storeFlags, bodies [][]byte, batch int) (float64, error) {
+func storeBatches(ctx context.Context, sf *cli.StoreFlags, bodies [][]byte, batch int) (float64, error) {
 	production := fmt.Sprintf("bench-store-limit-%d", os.Getpid())
 	var st store.Store
-	if sf.postgres != "" {
-		pg, err := postgres.Open(ctx, sf.postgres)
+	if sf.Postgres != "" {
+		pg, err := postgres.Open(ctx, sf.Postgres)
 		if err != nil {
 			return 0, err
 		}
 		defer pg.Close()
 		defer func() {
 			// Leave the database as it was; the rows are the benchmark's own.
-			conn, err := pgx.Connect(context.Background(), sf.postgres)
+			conn, err := pgx.Connect(context.Background(), sf.Postgres)
 			if err != nil {
 				return
 			}
@@ -165,7 +167,7 @@ func storeBatches(ctx context.Context, sf *storeFlags, bodies [][]byte, batch in
 		}()
 		st = pg
 	} else {
-		path, remove, err := scratchDB(filepath.Dir(sf.db))
+		path, remove, err := scratchDB(filepath.Dir(sf.DB))
 		if err != nil {
 			return 0, err
 		}
@@ -196,4 +198,28 @@ func storeBatches(ctx context.Context, sf *storeFlags, bodies [][]byte, batch in
 		}
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// fsyncLatency times n single-entry fsync'd writes to a scratch file in dir: the
+// least a durable write can take on this disk.
+func fsyncLatency(dir string, n int) (string, error) {
+	f, err := os.CreateTemp(dir, ".coldset-bench-fsync-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	body := make([]byte, 400)
+	lat := make([]time.Duration, n)
+	for i := range lat {
+		t := time.Now()
+		if _, err := f.Write(body); err != nil {
+			return "", err
+		}
+		if err := f.Sync(); err != nil {
+			return "", err
+		}
+		lat[i] = time.Since(t)
+	}
+	return loadgen.Summarize(lat).String(), nil
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,6 +15,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"coldset/internal/cli"
 	"coldset/internal/investigate"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
@@ -28,19 +28,17 @@ import (
 // appending realistic actions to it, proofs on it, and building its report and
 // evidence bundle, all per event.
 func runScale(ctx context.Context, args []string, coldset Coldset) error {
-	fs := flag.NewFlagSet("bench scale", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench scale")
 	sizesFlag := fs.String("sizes", "10000,100000,1000000", "production sizes, in events")
-	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
+	dir := scratchDirFlag(fs)
 	rounds := fs.Int("rounds", 10, "rounds of each of 8 lanes' actions appended at each size (7 actions a round)")
 	reports := fs.Bool("reports", true, "also build the report and the evidence bundle at each size")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	sizes, err := intList(*sizesFlag)
 	if err != nil {
-		return usageError(fs, "--sizes: %v", err)
+		return cli.UsageError(fs, "--sizes: %v", err)
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
+	"coldset/internal/loadmix"
 	"coldset/internal/production"
 	"coldset/internal/rules"
 	"coldset/internal/server"
@@ -31,7 +32,7 @@ func scaleHTTP(ctx context.Context, backend store.Backend, lg *ledger.Ledger, p 
 			return 0, 0, fmt.Errorf("add lane %d to %s: %w", lane, p.ID(), err)
 		}
 	}
-	tokens, err := issueTokens(ctx, backend, p.ID(), []string{loadgen.Armorer, loadgen.SafetyOfficer, loadgen.Producer, loadgen.Actor(lane)}, time.Now())
+	tokens, err := loadmix.IssueTokens(ctx, backend, p.ID(), []string{loadgen.Armorer, loadgen.SafetyOfficer, loadgen.Producer, loadgen.Actor(lane)}, time.Now())
 	if err != nil {
 		return 0, 0, err
 	}

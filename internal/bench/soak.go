@@ -11,12 +11,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/loadgen"
 	"coldset/internal/loadmix"
-	"coldset/internal/store"
-	"coldset/internal/store/postgres"
-	"coldset/internal/store/sqlite"
 )
 
 const soakUsage = `usage: coldset soak [--duration 10m] [--rate N] [--lanes N] [--history N] [--db FILE | --postgres URL] [--key FILE]
@@ -83,17 +81,17 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 	fs.Float64Var(&c.growth, "growth", 0.20, "how much more than in proportion to the log the memory may rise, from the second quarter of the run to the last")
 	fs.DurationVar(&c.sample, "sample", time.Second, "how often to sample the server's RSS")
 	fs.StringVar(&c.serverLog, "server-log", "", "write the server's log to this file")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if c.duration <= 0 || c.rate <= 0 || c.lanes < 1 || c.sample <= 0 {
-		return usageError(fs, "--duration, --rate, --lanes and --sample must be positive")
+		return cli.UsageError(fs, "--duration, --rate, --lanes and --sample must be positive")
 	}
 	if c.history < 0 {
 		c.history = expectedActions(c)
 	}
 	if c.db != "" && c.postgres != "" {
-		return usageError(fs, "--db and --postgres are alternatives")
+		return cli.UsageError(fs, "--db and --postgres are alternatives")
 	}
 	scratch, err := os.MkdirTemp("", "coldset-soak-")
 	if err != nil {
@@ -120,7 +118,7 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 		for _, p := range problems {
 			fmt.Printf("FAIL: %s\n", p)
 		}
-		return ExitError{1}
+		return cli.ExitError{Code: 1}
 	}
 	fmt.Println("PASS")
 	return nil
@@ -129,19 +127,9 @@ func Soak(ctx context.Context, args []string, coldset Coldset) error {
 // soak seeds the production, runs the server and the load, and gathers what
 // happened. An error means the run could not be made at all.
 func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, error) {
-	open := func() (store.Backend, error) {
-		if c.postgres != "" {
-			return postgres.Open(ctx, c.postgres)
-		}
-		return sqlite.Open(c.db)
-	}
-	st, err := open()
+	sf := cli.StoreFlags{DB: c.db, Postgres: c.postgres, Key: c.key}
+	st, signer, err := sf.OpenWithKey(ctx)
 	if err != nil {
-		return nil, err
-	}
-	signer, err := ledger.LoadOrCreateKey(c.key)
-	if err != nil {
-		st.Close()
 		return nil, err
 	}
 	now := time.Now()
@@ -160,7 +148,7 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 		return nil, err
 	}
 	fmt.Printf("soak: %s for %v at %.0f requests/s, %d lanes, production %s, server pid %d\n",
-		storeLabel(c), c.duration, c.rate, c.lanes, crew.Production, srv.pid())
+		storeName(c.postgres, c.db), c.duration, c.rate, c.lanes, crew.Production, srv.pid())
 	client := loadmix.NewClient(crew, 30*time.Second)
 	r := &soakResult{crew: crew, acks: client.Acks()}
 
@@ -201,7 +189,7 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	if st, err = open(); err != nil {
+	if st, err = sf.Open(ctx, false); err != nil {
 		return r, err
 	}
 	r.size, r.ackErr = client.Acks().Check(ctx, st, crew.Production)
@@ -214,13 +202,6 @@ func soak(ctx context.Context, c soakConfig, coldset Coldset) (*soakResult, erro
 		return r, r.verifyErr
 	}
 	return r, nil
-}
-
-func storeLabel(c soakConfig) string {
-	if c.postgres != "" {
-		return "postgres"
-	}
-	return "sqlite " + c.db
 }
 
 // expectedActions is how many actions a run of c sends: 7 of every 10 requests of

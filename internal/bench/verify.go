@@ -3,13 +3,13 @@ package bench
 import (
 	"context"
 	"crypto/sha256"
-	"flag"
 	"fmt"
 	"math"
 	"runtime"
 	"sync"
 	"time"
 
+	"coldset/internal/cli"
 	"coldset/internal/ledger"
 	"coldset/internal/store"
 )
@@ -18,17 +18,15 @@ import (
 // check it, hash it, rebuild the tree, compare to the signed checkpoint) beside raw
 // SHA-256 over the same bytes.
 func runVerify(ctx context.Context, args []string, _ Coldset) error {
-	fs := flag.NewFlagSet("bench verify", flag.ContinueOnError)
-	var pf profileFlags
-	pf.register(fs)
+	fs, pf := newFlagSet("bench verify")
 	entries := fs.Int("entries", 1_000_000, "entries in the verified log")
-	dir := fs.String("dir", "", "directory for the scratch database (default: the system's temporary directory)")
+	dir := scratchDirFlag(fs)
 	runs := fs.Int("runs", 3, "verifications to time; the fastest is reported")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *entries < 1 || *runs < 1 {
-		return usageError(fs, "--entries and --runs must be positive")
+		return cli.UsageError(fs, "--entries and --runs must be positive")
 	}
 	env, err := openScratch(*dir)
 	if err != nil {

@@ -47,24 +47,34 @@ func Seed(ctx context.Context, st store.Backend, signer *ledger.Signer, id strin
 			return Crew{}, fmt.Errorf("seed %s: %w", id, err)
 		}
 	}
-	crew := Crew{Production: id, Lanes: lanes, Tokens: map[string]string{}}
 	people := []string{loadgen.Armorer, loadgen.FirstAD, loadgen.SafetyOfficer, loadgen.Producer}
 	for j := range lanes {
 		people = append(people, loadgen.Actor(j))
 	}
+	tokens, err := IssueTokens(ctx, st, id, people, now)
+	if err != nil {
+		return Crew{}, err
+	}
+	return Crew{Production: id, Lanes: lanes, Tokens: tokens}, nil
+}
+
+// IssueTokens creates an account for each of people, grants it that person on
+// production and returns each person's API token.
+func IssueTokens(ctx context.Context, accounts auth.Store, production string, people []string, now time.Time) (map[string]string, error) {
+	tokens := map[string]string{}
 	for _, person := range people {
-		a, err := st.CreateAccount(ctx, auth.Account{Email: fmt.Sprintf("%s@%s.load.test", person, id), Created: now})
+		a, err := accounts.CreateAccount(ctx, auth.Account{Email: fmt.Sprintf("%s@%s.load.test", person, production), Created: now})
 		if err == nil {
-			err = st.Grant(ctx, auth.Membership{Account: a.ID, Production: id, Person: person})
+			err = accounts.Grant(ctx, auth.Membership{Account: a.ID, Production: production, Person: person})
 		}
 		if err == nil {
-			crew.Tokens[person], err = auth.Issue(ctx, st, a.ID, auth.KindToken, now, 0)
+			tokens[person], err = auth.Issue(ctx, accounts, a.ID, auth.KindToken, now, 0)
 		}
 		if err != nil {
-			return Crew{}, fmt.Errorf("seed %s: account of %s: %w", id, person, err)
+			return nil, fmt.Errorf("seed %s: account of %s: %w", production, person, err)
 		}
 	}
-	return crew, nil
+	return tokens, nil
 }
 
 // zoneNearNoon returns a fixed-offset zone (Etc/GMT±N) in which now is near noon.

@@ -107,32 +107,25 @@ func recipients(cs []Contact, people, roles []string) (reach []Contact, gaps []s
 			reach = append(reach, c)
 		}
 	}
-	for _, p := range people {
+	// addAll adds every contact that is, and names gap when none is.
+	addAll := func(is func(Contact) bool, gap string) {
 		found := false
 		for _, c := range cs {
-			if c.Person == p {
+			if is(c) {
 				add(c)
 				found = true
 			}
 		}
 		if !found {
-			gaps = append(gaps, "person:"+p)
+			gaps = append(gaps, gap)
 		}
 	}
+	for _, p := range people {
+		addAll(func(c Contact) bool { return c.Person == p }, "person:"+p)
+	}
 	for _, r := range roles {
-		cr, ok := contactRoles[r]
-		if !ok {
-			continue
-		}
-		found := false
-		for _, c := range cs {
-			if c.Role == cr {
-				add(c)
-				found = true
-			}
-		}
-		if !found {
-			gaps = append(gaps, "role:"+cr)
+		if cr, ok := contactRoles[r]; ok {
+			addAll(func(c Contact) bool { return c.Role == cr }, "role:"+cr)
 		}
 	}
 	if len(reach) == 0 && len(gaps) == 0 {

@@ -105,7 +105,7 @@ func matchSchemas(ctx context.Context, q querier, a store.Archive) ([]table, err
 	if err != nil {
 		return nil, err
 	}
-	if want := ms[len(ms)-1].version; pgVersion == nil || *pgVersion != want {
+	if want := ms[len(ms)-1].Version; pgVersion == nil || *pgVersion != want {
 		v := 0
 		if pgVersion != nil {
 			v = *pgVersion

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -14,24 +13,16 @@ import (
 )
 
 // markFault marks *err with store.ErrDiskFull or store.ErrUnavailable when it
-// shows the database out of room or not answering, so that callers can tell a
-// condition of the deployment from a bug without knowing pgx's errors. Every
-// exported method of Store defers it.
-func markFault(err *error) {
-	if kind := faultKind(*err); kind != nil {
-		*err = store.Fault(kind, *err)
-	}
-}
+// shows the database out of room or not answering (pgx's errors read by
+// driverKind). Every exported method of Store defers it.
+func markFault(err *error) { store.MarkFault(err, driverKind) }
 
-// faultKind returns the condition err shows, or nil. A cancelled request is none:
-// the client went away, the store did not.
-func faultKind(err error) error {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return nil
-	}
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		return store.ErrDiskFull
-	}
+// faultKind returns the condition err shows, or nil.
+func faultKind(err error) error { return store.FaultKind(err, driverKind) }
+
+// driverKind classifies an error of pgx: a SQLSTATE, or a connection that failed,
+// closed or timed out.
+func driverKind(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return stateKind(pe.Code)

@@ -1,13 +1,10 @@
 package postgres
 
 import (
+	"coldset/internal/store"
 	"context"
 	"embed"
 	"fmt"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -19,40 +16,9 @@ var migrationFiles embed.FS
 // ASCII of "coldmigr". Appends lock with the two-int form, a separate key space.
 const migrationLock int64 = 0x636f6c646d696772
 
-// A migration is one embedded file, migrations/NNNN_name.sql, applied once in its
-// own transaction and recorded in schema_migrations under its number.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
 // loadMigrations returns the embedded migrations in version order.
-func loadMigrations() ([]migration, error) {
-	names, err := migrationFiles.ReadDir("migrations")
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	var ms []migration
-	seen := make(map[int]string)
-	for _, f := range names {
-		num, _, ok := strings.Cut(f.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and '_'", f.Name())
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migrations %s and %s share version %d", other, f.Name(), v)
-		}
-		seen[v] = f.Name()
-		body, err := migrationFiles.ReadFile(path.Join("migrations", f.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("read migration %s: %w", f.Name(), err)
-		}
-		ms = append(ms, migration{version: v, name: f.Name(), sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+func loadMigrations() ([]store.Migration, error) {
+	return store.LoadMigrations(migrationFiles, "migrations")
 }
 
 // migrate applies the migrations the database has not recorded yet, on a connection
@@ -81,22 +47,22 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
 	for _, m := range ms {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			var applied bool
-			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.version).Scan(&applied); err != nil {
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.Version).Scan(&applied); err != nil {
 				return fmt.Errorf("check: %w", err)
 			}
 			if applied {
 				return nil
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name); err != nil {
 				return fmt.Errorf("record: %w", err)
 			}
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", migrationLock); err != nil {

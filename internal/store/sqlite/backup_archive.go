@@ -123,7 +123,7 @@ func SchemaVersion() (int, error) {
 	if err != nil || len(ms) == 0 {
 		return 0, errors.Join(err, errors.New("no migrations"))
 	}
-	return ms[len(ms)-1].version, nil
+	return ms[len(ms)-1].Version, nil
 }
 
 // Tables lists the archive's data tables (all but schema_migrations), by name.

@@ -1,9 +1,7 @@
 package sqlite
 
 import (
-	"context"
 	"errors"
-	"syscall"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -12,24 +10,15 @@ import (
 )
 
 // markFault marks *err with store.ErrDiskFull or store.ErrUnavailable when it
-// shows the database out of room or not answering, so that callers can tell a
-// condition of the deployment from a bug without knowing SQLite's result codes.
-// Every exported method of Store defers it.
-func markFault(err *error) {
-	if kind := faultKind(*err); kind != nil {
-		*err = store.Fault(kind, *err)
-	}
-}
+// shows the database out of room or not answering (SQLite's result codes read by
+// driverKind). Every exported method of Store defers it.
+func markFault(err *error) { store.MarkFault(err, driverKind) }
 
-// faultKind returns the condition err shows, or nil. A cancelled request is none:
-// the client went away, the store did not.
-func faultKind(err error) error {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return nil
-	}
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		return store.ErrDiskFull
-	}
+// faultKind returns the condition err shows, or nil.
+func faultKind(err error) error { return store.FaultKind(err, driverKind) }
+
+// driverKind classifies an error of the SQLite driver by its result code.
+func driverKind(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return codeKind(se.Code())

@@ -155,35 +155,8 @@ func (s *Store) Entries(ctx context.Context, production string, from, to uint64)
 		return nil, fmt.Errorf("entries %s [%d, %d): %w", production, from, to, err)
 	}
 	defer rows.Close()
-	out := make([]store.Entry, 0, min(to-from, 1<<16))
-	// Each body is copied once, from the driver's buffer (RawBytes, valid until the
-	// next row) into a shared block, rather than into an allocation of its own:
-	// loading and verification read every entry, and the per-body copies and their
-	// garbage were a quarter of the read.
-	var block []byte
-	var idx int64
-	var body sql.RawBytes // declared once: Scan takes their addresses, so each would escape
-	for rows.Next() {
-		if err := rows.Scan(&idx, &body); err != nil {
-			return nil, fmt.Errorf("entries %s: scan: %w", production, err)
-		}
-		if block == nil || len(body) > cap(block)-len(block) {
-			block = make([]byte, 0, max(entriesBlock, len(body)))
-		}
-		start := len(block)
-		block = append(block, body...)
-		// Capped, so that appending to one body cannot overwrite the next.
-		out = append(out, store.Entry{Index: uint64(idx), Body: block[start:len(block):len(block)]})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("entries %s [%d, %d): %w", production, from, to, err)
-	}
-	return out, nil
+	return store.ScanEntries[sql.RawBytes](rows, production, from, to)
 }
-
-// entriesBlock is the size of the blocks Entries copies bodies into: a few hundred
-// bodies each, small enough that a caller keeping one body keeps little else alive.
-const entriesBlock = 64 << 10
 
 // Checkpoint returns the stored checkpoint of production with the highest size, or
 // an error wrapping store.ErrNotFound.

@@ -13,6 +13,7 @@ import (
 
 	"coldset/internal/cli"
 	"coldset/internal/investigate"
+	"coldset/internal/rules"
 )
 
 const reportUsage = `usage: coldset report --production P [--incident ID] [--from T] [--to T]
@@ -164,9 +165,8 @@ func (f *reportFlags) load(ctx context.Context) (*investigate.Record, error) {
 func (f *reportFlags) options(rec *investigate.Record) (investigate.Options, error) {
 	loc := time.UTC
 	if len(rec.Entries) > 0 {
-		var p struct{ Timezone string }
-		_ = json.Unmarshal(rec.Entries[0].Payload, &p)
-		if l, err := time.LoadLocation(p.Timezone); err == nil {
+		p := rules.DecodeFields(rec.Entries[0].Payload) // production.create
+		if l, err := rules.Location(p.Timezone); err == nil {
 			loc = l
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"coldset/internal/ledger"
+	"coldset/internal/rules"
 	"coldset/internal/store"
 )
 
@@ -94,12 +95,7 @@ func (a *Acks) Check(ctx context.Context, st store.Store, production string) (ui
 
 // subject is what an action or event is about: its firearm, its concern, or its id.
 func subject(payload json.RawMessage) string {
-	var p struct {
-		Firearm string `json:"firearm"`
-		Concern string `json:"concern"`
-		ID      string `json:"id"`
-	}
-	json.Unmarshal(payload, &p) // an entry of another shape has no subject
+	p := rules.DecodeFields(payload) // an entry of another shape has no subject
 	switch {
 	case p.Firearm != "":
 		return p.Firearm

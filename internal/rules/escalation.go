@@ -1,11 +1,6 @@
 package rules
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-)
-
-// Escalation of concerns (concern-sla): who each level reaches, and anonymous receipts.
+// Escalation of concerns (concern-sla): who each level reaches.
 
 func (d *decision) escalate(concern string, level int, reporter *person) {
 	d.rule(EventEscalation, d.s.recipients(concern, level, reporter))
@@ -44,21 +39,4 @@ func (s *State) recipients(concern string, level int, reporter *person) *Escalat
 		e.Roles = []string{"union_safety_representative", "witness"}
 	}
 	return e
-}
-
-func receiptHash(code string) string {
-	sum := sha256.Sum256([]byte(code))
-	return hex.EncodeToString(sum[:])
-}
-
-// ConcernForReceipt returns the anonymous concern filed with this receipt code, so that
-// its reporter can read replies and reopen it. Only the code's hash is on record.
-func (s *State) ConcernForReceipt(code string) (string, bool) {
-	if code == "" {
-		return "", false
-	}
-	if c := s.byReceipt[receiptHash(code)]; c != nil {
-		return c.ID, true
-	}
-	return "", false
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +50,7 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	switch {
 	case anonymous:
 		// Nothing of the account that sent this is passed on or logged.
-		by = rules.Actor{Anonymous: true, Receipt: rand.Text()}
+		by = rules.Actor{Anonymous: true, Receipt: rules.NewReceipt()}
 		var paused *tooManyFilings
 		if err := s.takeFiling(c.prod); errors.As(err, &paused) {
 			s.filingPaused(w, r, c, paused)

@@ -178,7 +178,7 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 			continue
 		case rules.EventEscalation:
 			if esc, ok := e.Payload.(*rules.EscalationData); ok {
-				t.From, t.Level, t.Text = "coldset", esc.Level, recipientWords(esc.Roles, esc.Level)
+				t.From, t.Level, t.Text = "coldset", esc.Level, esc.Who()
 			}
 		default:
 			t.Text = record.Words(e)

@@ -53,10 +53,9 @@ func (c *webCtx) lotCard(l rules.LotView) lotCard {
 
 type holdCard struct {
 	rules.HoldView
-	Title    string // the hold as a headline
-	Words    string // the rule in plain words
-	Since    string
-	LiftedBy string
+	Title string // the hold as a headline
+	Words string // the rule in plain words
+	Since string
 }
 
 func (c *webCtx) holdCards() []holdCard {
@@ -66,7 +65,7 @@ func (c *webCtx) holdCards() []holdCard {
 		if h.Firearm != "" {
 			t = "Firearm " + h.Firearm + " is on hold after a break"
 		}
-		out = append(out, holdCard{HoldView: h, Title: sentence(t), Words: rules.Explain(h.ID), Since: clock(h.Since, c.now, c.loc), LiftedBy: h.LiftedBy})
+		out = append(out, holdCard{HoldView: h, Title: sentence(t), Words: rules.Explain(h.ID), Since: clock(h.Since, c.now, c.loc)})
 	}
 	return out
 }

@@ -195,7 +195,7 @@ func doneFlash(c *webCtx, do string, res rules.Result) flash {
 		f.Items = append(f.Items, "Incident opened: "+strings.ReplaceAll(kind, "-", " ")+".")
 	}
 	for _, e := range res.Escalations {
-		f.Items = append(f.Items, fmt.Sprintf("Concern %s is at escalation level %d: %s.", e.Concern, e.Level, levelWords[e.Level]))
+		f.Items = append(f.Items, fmt.Sprintf("Concern %s is at escalation level %d: %s.", e.Concern, e.Level, rules.LevelWho(e.Level)))
 	}
 	return f
 }

@@ -42,6 +42,36 @@ func loadWords(load, lot string, rounds int) string {
 	return fmt.Sprintf("%d %s rounds from lot %s", rounds, load, lot)
 }
 
+// incomingCard is a firearm being handed to the viewer, to check and accept or to
+// refuse (show-and-confirm). Pages that show several keep its element ids apart.
+type incomingCard struct {
+	Firearm   string
+	Action    string // where its forms post
+	Title     string
+	From      string // who hands it over, in words; "" where the page names the firearm already
+	SeenID    string // the load choices' ids: SeenID followed by the load
+	RoundsID  string
+	ReasonID  string
+	MaxRounds int // 0 for no upper bound
+}
+
+// incomingCard is f as a person's own page lists it among several.
+func (c *webCtx) incomingCard(f firearmCard) incomingCard {
+	from := f.Holder
+	if f.InArmory {
+		from = "The armorer"
+	}
+	return incomingCard{Firearm: f.ID, Action: "/productions/" + c.ov.ID + "/do", Title: f.ID + " · " + words(f.Type), From: from,
+		SeenID: "seen-" + f.ID + "-", RoundsID: "rounds-" + f.ID, ReasonID: "refuse-" + f.ID, MaxRounds: 99}
+}
+
+// incomingForm is what the "incoming" partial reads: the card, and the page whose
+// form fields (csrf, back) its forms carry.
+type incomingForm struct {
+	Page *pageData
+	Card incomingCard
+}
+
 type lotCard struct {
 	rules.LotView
 	Href string

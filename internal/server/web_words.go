@@ -90,6 +90,7 @@ var templateFuncs = template.FuncMap{
 	"capital":  capital,
 	"join":     strings.Join,
 	"list":     func(xs ...string) []string { return xs },
+	"handedTo": func(p *pageData, c incomingCard) incomingForm { return incomingForm{Page: p, Card: c} },
 	"has": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {

@@ -12,6 +12,15 @@ var sla = map[string]struct{ ack, resolve time.Duration }{
 	"low":      {24 * time.Hour, 7 * 24 * time.Hour},
 }
 
+// Deadlines returns how long concern-sla gives a concern of this severity to be
+// acknowledged and to be resolved, counted from its filing or reopening; zero for an
+// unknown severity. A concern unresolved for twice its resolve time leaves the
+// production (level 4).
+func Deadlines(severity string) (acknowledge, resolve time.Duration) {
+	t := sla[severity]
+	return t.ack, t.resolve
+}
+
 // deadline is one moment at which the state changes by itself: a concern reaching the
 // next escalation level, or a flag ending after its lifetime.
 type deadline struct {

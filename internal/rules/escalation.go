@@ -1,11 +1,8 @@
 package rules
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-)
+import "strings"
 
-// Escalation of concerns (concern-sla): who each level reaches, and anonymous receipts.
+// Escalation of concerns (concern-sla): who each level reaches.
 
 func (d *decision) escalate(concern string, level int, reporter *person) {
 	d.rule(EventEscalation, d.s.recipients(concern, level, reporter))
@@ -46,19 +43,36 @@ func (s *State) recipients(concern string, level int, reporter *person) *Escalat
 	return e
 }
 
-func receiptHash(code string) string {
-	sum := sha256.Sum256([]byte(code))
-	return hex.EncodeToString(sum[:])
+// levelWho says who each level of concern-sla reaches, as recipients picks them.
+var levelWho = map[int]string{
+	1: "the safety officer and the reporter's department head",
+	2: "the producers",
+	3: "every producer and the studio safety contact",
+	4: "people outside the production (union safety representative, witnesses)",
 }
 
-// ConcernForReceipt returns the anonymous concern filed with this receipt code, so that
-// its reporter can read replies and reopen it. Only the code's hash is on record.
-func (s *State) ConcernForReceipt(code string) (string, bool) {
-	if code == "" {
-		return "", false
+// LevelWho says in words who an escalation level of concern-sla reaches; "" for a
+// level that does not exist.
+func LevelWho(level int) string { return levelWho[level] }
+
+// Who says in words who this escalation reached, from the roles it recorded (a
+// department head by their department), or as LevelWho says when it recorded none.
+func (e EscalationData) Who() string {
+	var out []string
+	for _, r := range e.Roles {
+		switch {
+		case strings.HasPrefix(r, "department_head:"):
+			out = append(out, "the head of "+strings.TrimPrefix(r, "department_head:"))
+		case r == "safety_officer":
+			out = append(out, "the safety officer")
+		case r == "producer":
+			out = append(out, "the producers")
+		default:
+			out = append(out, "the "+strings.ReplaceAll(r, "_", " "))
+		}
 	}
-	if c := s.byReceipt[receiptHash(code)]; c != nil {
-		return c.ID, true
+	if len(out) == 0 {
+		return LevelWho(e.Level)
 	}
-	return "", false
+	return strings.Join(out, ", ")
 }

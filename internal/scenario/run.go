@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -218,7 +217,7 @@ func (r *replayer) actor(s Step, id, concern string) rules.Actor {
 	a := rules.Actor{Anonymous: true}
 	switch s.Do {
 	case rules.ConcernFile:
-		a.Receipt = rand.Text()
+		a.Receipt = rules.NewReceipt()
 		if id != "" {
 			r.receipts[id] = a.Receipt
 		}
@@ -226,7 +225,7 @@ func (r *replayer) actor(s Step, id, concern string) rules.Actor {
 		// A concern never filed anonymously has no receipt here: a fresh code,
 		// which the rules refuse like any wrong one.
 		if a.Receipt = r.receipts[concern]; a.Receipt == "" {
-			a.Receipt = rand.Text()
+			a.Receipt = rules.NewReceipt()
 		}
 	}
 	return a

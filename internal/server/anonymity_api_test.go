@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"coldset/internal/demo"
+	"coldset/internal/rules"
 )
 
 // anonClient sends requests from the reporter's address, marked as the probe: a
@@ -130,8 +131,8 @@ func TestAnonymityAPI(t *testing.T) {
 	filed := rep.post("/api/productions/dry-creek/concerns/anonymous", map[string]string{"category": "equipment", "severity": "high", "text": words}).must(t, http.StatusCreated)
 	var got anonymousConcernResponse
 	decode(t, filed.body, &got)
-	if len(canonicalReceipt(got.Receipt)) != receiptLength || strings.Count(got.Receipt, "-") != receiptLength/4-1 {
-		t.Fatalf("receipt %q: want %d characters in groups of four", got.Receipt, receiptLength)
+	if len(canonicalReceipt(got.Receipt)) != rules.ReceiptLength || strings.Count(got.Receipt, "-") != rules.ReceiptLength/4-1 {
+		t.Fatalf("receipt %q: want %d characters in groups of four", got.Receipt, rules.ReceiptLength)
 	}
 
 	// The reporter reads it, with the code as a person might type it back.

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"coldset/internal/demo"
+	"coldset/internal/rules"
 )
 
 // browserOf starts a headless Chromium with the probe's user agent on env's server.
@@ -90,8 +91,8 @@ func TestBrowserAnonymousReport(t *testing.T) {
 	kim.click(`form[action="/report/dry-creek"] button`)
 	kim.done("anonymous report")
 	code := strings.TrimSpace(kim.text("#receipt-code"))
-	if len(canonicalReceipt(code)) != receiptLength {
-		t.Fatalf("receipt code %q: want %d characters", code, receiptLength)
+	if len(canonicalReceipt(code)) != rules.ReceiptLength {
+		t.Fatalf("receipt code %q: want %d characters", code, rules.ReceiptLength)
 	}
 	kim.look("anon-receipt-shown")
 	if after := kim.cookies(); len(after) != len(before) || after[sessionCookie] != before[sessionCookie] {

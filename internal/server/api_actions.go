@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -50,7 +49,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a access) {
 	case req.Anonymous:
 		by = rules.Actor{Anonymous: true, Receipt: req.Receipt}
 		if req.Do == rules.ConcernFile {
-			by.Receipt = rand.Text()
+			by.Receipt = rules.NewReceipt()
 		}
 	case req.Receipt != "":
 		s.writeError(w, r, invalid("receipt", "a receipt code goes only with \"anonymous\": true"))

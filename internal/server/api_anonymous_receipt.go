@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -15,23 +13,14 @@ import (
 	"coldset/internal/rules"
 )
 
-// Receipt codes: 28 characters of base32 (140 random bits), shown in groups of four
-// ("K7QD-M2XA-..."). The rules keep only the SHA-256 of the code without its dashes,
-// so a lookup compares hashes, never the codes themselves. Reading a code back is
-// forgiving: spaces and dashes are ignored, lower case is upper case, and the digits
-// base32 lacks are read as the letters they look like (0 as O, 1 as I, 8 as B).
-
-const receiptLength = 28
+// Receipt codes (rules.NewReceipt) are shown in groups of four ("K7QD-M2XA-...").
+// The rules keep only the SHA-256 of the code without its dashes, so a lookup
+// compares hashes, never the codes themselves. Reading a code back is forgiving:
+// spaces and dashes are ignored, lower case is upper case, and the digits base32
+// lacks are read as the letters they look like (0 as O, 1 as I, 8 as B).
 
 // maxReceiptInput bounds what a lookup accepts as a production id or a code.
 const maxReceiptInput = 200
-
-// newReceiptCode returns a fresh code without its dashes: the form the rules hash.
-func newReceiptCode() string {
-	b := make([]byte, 18) // 144 bits, of which the 28 characters keep 140
-	rand.Read(b)          // never fails (crypto/rand)
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:receiptLength]
-}
 
 // groupReceipt shows a code in groups of four, for reading and copying by hand.
 func groupReceipt(code string) string {
@@ -189,7 +178,7 @@ func receiptJSONOf(ctx context.Context, f receiptFound) (receiptJSON, error) {
 			continue
 		case rules.EventEscalation:
 			if esc, ok := e.Payload.(*rules.EscalationData); ok {
-				t.From, t.Level, t.Text = "coldset", esc.Level, recipientWords(esc.Roles, esc.Level)
+				t.From, t.Level, t.Text = "coldset", esc.Level, esc.Who()
 			}
 		default:
 			t.Text = record.Words(e)
@@ -208,7 +197,7 @@ func (s *Server) fileAnonymous(ctx context.Context, p *production.Production, ca
 	if err := s.takeFiling(p); err != nil {
 		return "", "", rules.Result{}, err
 	}
-	code = newReceiptCode()
+	code = rules.NewReceipt()
 	with := map[string]string{}
 	for k, v := range map[string]string{"category": category, "severity": severity, "text": text} {
 		if v = strings.TrimSpace(v); v != "" {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -140,7 +139,7 @@ func newMatrixWorld(t testing.TB) *matrixWorld {
 	for _, c := range w.callers {
 		w.do(matrixProd, gus, "concern.file", map[string]any{"id": "ack-" + c.key, "category": "equipment", "severity": "low", "text": "a loose rail on the dolly"})
 		w.do(matrixProd, gus, "incident.report", map[string]any{"id": "inc-" + c.key, "kind": "near-miss", "text": "a stand tipped over"})
-		c.receipt = rand.Text()
+		c.receipt = rules.NewReceipt()
 		w.do(matrixProd, rules.Actor{Anonymous: true, Receipt: c.receipt}, "concern.file",
 			map[string]any{"id": "anon-" + c.key, "category": "fatigue", "severity": "low", "text": "fourteen-hour days"})
 	}

@@ -33,8 +33,18 @@ type choice struct {
 var reportCategories = [][2]string{{"firearms", "firearms"}, {"equipment", "equipment"}, {"fatigue", "fatigue"},
 	{"training", "training"}, {"conduct", "conduct"}, {"other", "something else"}}
 
-var reportSeverities = [][2]string{{"high", "high: answer within the hour"}, {"critical", "critical: answer within 15 minutes"},
-	{"low", "low: answer within a day"}}
+// reportSeverities offers each severity with the time concern-sla gives it to be
+// acknowledged, high first: the severity most reports have.
+var reportSeverities = severityChoices("high", "critical", "low")
+
+func severityChoices(severities ...string) [][2]string {
+	out := make([][2]string, len(severities))
+	for i, sev := range severities {
+		ack, _ := rules.Deadlines(sev)
+		out[i] = [2]string{sev, sev + ": answer within " + within(ack)}
+	}
+	return out
+}
 
 func choices(opts [][2]string, selected string) []choice {
 	out := make([]choice, len(opts))

@@ -40,8 +40,8 @@ type firearmView struct {
 	Lots     []rules.LotView
 	People   []rules.PersonView // who it may be handed to
 	Armorer  bool
-	Holder   bool // the caller holds it (or, in the armory, is an armorer)
-	Receiver bool // it is being handed to the caller
+	Holder   bool          // the caller holds it (or, in the armory, is an armorer)
+	Incoming *incomingCard // nil unless it is being handed to the caller
 	QR       string
 }
 
@@ -56,9 +56,13 @@ func (s *Server) webFirearm(w http.ResponseWriter, r *http.Request, c *webCtx) {
 		armorer := c.mayDo(rules.FirearmInspect)
 		v := firearmView{
 			Base: "/productions/" + c.ov.ID, F: c.firearmCard(f), Lots: c.ov.Lots, Armorer: armorer,
-			Holder:   c.person != "" && (f.Holder == c.person || (f.Holder == "armory" && armorer)),
-			Receiver: c.person != "" && f.HandingTo == c.person,
-			QR:       "/productions/" + c.ov.ID + "/qr/firearm/" + f.ID,
+			Holder: c.person != "" && (f.Holder == c.person || (f.Holder == "armory" && armorer)),
+			QR:     "/productions/" + c.ov.ID + "/qr/firearm/" + f.ID,
+		}
+		if c.person != "" && f.HandingTo == c.person {
+			// The page is the firearm's own: its heading names it already.
+			v.Incoming = &incomingCard{Firearm: f.ID, Action: v.Base + "/do", Title: "It is being handed to you",
+				SeenID: "seen-", RoundsID: "seen-rounds", ReasonID: "refuse-reason"}
 		}
 		for _, p := range c.ov.People {
 			if p.ID != f.Holder && p.ID != c.person {

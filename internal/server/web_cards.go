@@ -42,6 +42,36 @@ func loadWords(load, lot string, rounds int) string {
 	return fmt.Sprintf("%d %s rounds from lot %s", rounds, load, lot)
 }
 
+// incomingCard is a firearm being handed to the viewer, to check and accept or to
+// refuse (show-and-confirm). Pages that show several keep its element ids apart.
+type incomingCard struct {
+	Firearm   string
+	Action    string // where its forms post
+	Title     string
+	From      string // who hands it over, in words; "" where the page names the firearm already
+	SeenID    string // the load choices' ids: SeenID followed by the load
+	RoundsID  string
+	ReasonID  string
+	MaxRounds int // 0 for no upper bound
+}
+
+// incomingCard is f as a person's own page lists it among several.
+func (c *webCtx) incomingCard(f firearmCard) incomingCard {
+	from := f.Holder
+	if f.InArmory {
+		from = "The armorer"
+	}
+	return incomingCard{Firearm: f.ID, Action: "/productions/" + c.ov.ID + "/do", Title: f.ID + " · " + words(f.Type), From: from,
+		SeenID: "seen-" + f.ID + "-", RoundsID: "rounds-" + f.ID, ReasonID: "refuse-" + f.ID, MaxRounds: 99}
+}
+
+// incomingForm is what the "incoming" partial reads: the card, and the page whose
+// form fields (csrf, back) its forms carry.
+type incomingForm struct {
+	Page *pageData
+	Card incomingCard
+}
+
 type lotCard struct {
 	rules.LotView
 	Href string
@@ -53,10 +83,9 @@ func (c *webCtx) lotCard(l rules.LotView) lotCard {
 
 type holdCard struct {
 	rules.HoldView
-	Title    string // the hold as a headline
-	Words    string // the rule in plain words
-	Since    string
-	LiftedBy string
+	Title string // the hold as a headline
+	Words string // the rule in plain words
+	Since string
 }
 
 func (c *webCtx) holdCards() []holdCard {
@@ -66,7 +95,7 @@ func (c *webCtx) holdCards() []holdCard {
 		if h.Firearm != "" {
 			t = "Firearm " + h.Firearm + " is on hold after a break"
 		}
-		out = append(out, holdCard{HoldView: h, Title: sentence(t), Words: rules.Explain(h.ID), Since: clock(h.Since, c.now, c.loc), LiftedBy: h.LiftedBy})
+		out = append(out, holdCard{HoldView: h, Title: sentence(t), Words: rules.Explain(h.ID), Since: clock(h.Since, c.now, c.loc)})
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"coldset/internal/production"
 	"coldset/internal/record"
@@ -225,31 +224,10 @@ func concernThread(ctx context.Context, p *production.Production, id string, c *
 			rp.What, rp.Text = "Replied", record.Words(e)
 		case rules.EventEscalation:
 			if esc, ok := e.Payload.(*rules.EscalationData); ok {
-				rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", esc.Level, recipientWords(esc.Roles, esc.Level))
+				rp.Who, rp.What = "coldset", fmt.Sprintf("Escalated to level %d: %s", esc.Level, esc.Who())
 			}
 		}
 		thread = append(thread, rp)
 	}
 	return text, thread, nil
-}
-
-// recipientWords names who an escalation reached, from the roles its event recorded.
-func recipientWords(roles []string, level int) string {
-	var out []string
-	for _, r := range roles {
-		switch {
-		case strings.HasPrefix(r, "department_head:"):
-			out = append(out, "the head of "+strings.TrimPrefix(r, "department_head:"))
-		case r == "safety_officer":
-			out = append(out, "the safety officer")
-		case r == "producer":
-			out = append(out, "the producers")
-		default:
-			out = append(out, "the "+words(r))
-		}
-	}
-	if len(out) == 0 {
-		return levelWords[level]
-	}
-	return strings.Join(out, ", ")
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +50,7 @@ func (s *Server) webDo(w http.ResponseWriter, r *http.Request, c *webCtx) {
 	switch {
 	case anonymous:
 		// Nothing of the account that sent this is passed on or logged.
-		by = rules.Actor{Anonymous: true, Receipt: rand.Text()}
+		by = rules.Actor{Anonymous: true, Receipt: rules.NewReceipt()}
 		var paused *tooManyFilings
 		if err := s.takeFiling(c.prod); errors.As(err, &paused) {
 			s.filingPaused(w, r, c, paused)
@@ -196,7 +195,7 @@ func doneFlash(c *webCtx, do string, res rules.Result) flash {
 		f.Items = append(f.Items, "Incident opened: "+strings.ReplaceAll(kind, "-", " ")+".")
 	}
 	for _, e := range res.Escalations {
-		f.Items = append(f.Items, fmt.Sprintf("Concern %s is at escalation level %d: %s.", e.Concern, e.Level, levelWords[e.Level]))
+		f.Items = append(f.Items, fmt.Sprintf("Concern %s is at escalation level %d: %s.", e.Concern, e.Level, rules.LevelWho(e.Level)))
 	}
 	return f
 }

@@ -11,7 +11,7 @@ import (
 // their own concerns.
 type overviewView struct {
 	Base       string
-	Incoming   []firearmCard
+	Incoming   []incomingCard
 	Holding    []firearmCard
 	Holds      []holdCard
 	MyConcerns []concernCard
@@ -27,7 +27,7 @@ func (s *Server) webOverview(w http.ResponseWriter, r *http.Request, c *webCtx) 
 		switch {
 		case c.person == "":
 		case f.HandingTo == c.person:
-			v.Incoming = append(v.Incoming, c.firearmCard(f))
+			v.Incoming = append(v.Incoming, c.incomingCard(c.firearmCard(f)))
 		case f.Holder == c.person:
 			v.Holding = append(v.Holding, c.firearmCard(f))
 		}

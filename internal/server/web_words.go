@@ -53,14 +53,6 @@ var doneWords = map[string]string{
 	rules.CertificationRecord: "Certification recorded.",
 }
 
-// levelWords says who each escalation level reaches (concern-sla).
-var levelWords = map[int]string{
-	1: "the safety officer and the reporter's department head",
-	2: "the producers",
-	3: "every producer and the studio safety contact",
-	4: "people outside the production (union safety representative, witnesses)",
-}
-
 // ruleTitles are the headlines of refusals: the rule as a person on set says it.
 var ruleTitles = map[string]string{
 	rules.RoleRequired:              "this is not yours to do",
@@ -98,6 +90,7 @@ var templateFuncs = template.FuncMap{
 	"capital":  capital,
 	"join":     strings.Join,
 	"list":     func(xs ...string) []string { return xs },
+	"handedTo": func(p *pageData, c incomingCard) incomingForm { return incomingForm{Page: p, Card: c} },
 	"has": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -150,6 +143,22 @@ func newDeadline(label string, t *time.Time, now time.Time, loc *time.Location) 
 		dl.Left = "in " + span(d)
 	}
 	return dl
+}
+
+// within says a deadline of concern-sla as a reporter reads it: "15 minutes",
+// "the hour", "a day".
+func within(d time.Duration) string {
+	switch {
+	case d == time.Hour:
+		return "the hour"
+	case d == 24*time.Hour:
+		return "a day"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes", int(d/time.Minute))
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	return fmt.Sprintf("%d hours", int(d/time.Hour))
 }
 
 // span says a duration to the minute, in the largest units that fit.

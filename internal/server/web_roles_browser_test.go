@@ -3,6 +3,8 @@ package server
 import (
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserEveryRole opens every page as every person of the demo production, after
@@ -62,6 +64,11 @@ func TestBrowserEveryRole(t *testing.T) {
 	pia.check("form:has(#ov-reason) button") // no navigation: the browser asks for the reason first
 	if !pia.has("#ov-reason:invalid") {
 		t.Error("the override form can be sent without a reason")
+	}
+	pia.run("type a two-letter reason", chromedp.SendKeys(chromedp.CSS("#ov-reason"), "ok"))
+	pia.check("form:has(#ov-reason) button")
+	if !pia.has("#ov-reason:invalid") {
+		t.Error(`the override form takes "ok" as a reason in full`)
 	}
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 
 	"coldset/internal/record"
@@ -43,9 +44,27 @@ var riskWords = map[string]string{
 	rules.Red:   "Red: firearm work is on hold until the reasons below are dealt with and the hold is lifted.",
 }
 
+// redOverridden is the level's words when it is red but a producer's override lifted
+// its hold: saying "on hold" above "No holds" would leave the set guessing.
+const redOverridden = "Red, and a producer overrode the hold: firearm work goes on under the rules while the reasons below stand. A new red reason places the hold again."
+
+// redOverriddenHeld is the same when other holds on the production stay in place.
+const redOverriddenHeld = "Red, and a producer overrode the red-risk hold; the holds below still stop firearm work until they are lifted."
+
+// levelWords says what the risk level means now, given the holds in place.
+func levelWords(ov rules.Overview) string {
+	if ov.Risk.Level != rules.Red || slices.ContainsFunc(ov.Holds, func(h rules.HoldView) bool { return h.ID == rules.RiskRedHold }) {
+		return riskWords[ov.Risk.Level]
+	}
+	if slices.ContainsFunc(ov.Holds, func(h rules.HoldView) bool { return h.Firearm == "" }) {
+		return redOverriddenHeld
+	}
+	return redOverridden
+}
+
 // webSafety is GET /productions/{id}/safety; ?after= pages the closed incidents.
 func (s *Server) webSafety(w http.ResponseWriter, r *http.Request, c *webCtx) {
-	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: riskWords[c.ov.Risk.Level], Holds: c.holdCards(),
+	v := safetyView{Base: "/productions/" + c.ov.ID, Risk: c.ov.Risk, RiskWords: levelWords(c.ov), Holds: c.holdCards(),
 		Incidents: c.incidentCards(), Officer: c.mayDo(rules.HoldClear), Producer: c.mayDo(rules.HoldOverride), Person: c.person != ""}
 	var closed []rules.IncidentView
 	var next string

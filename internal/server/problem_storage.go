@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"syscall"
 
 	"coldset/internal/store"
 )
@@ -41,13 +40,15 @@ func (s *Server) storageFault(w http.ResponseWriter, r *http.Request, err error)
 // space, and an append that timed out waiting for the store (the request itself
 // still wanting an answer), count as the store's whatever wrote or waited.
 func storageCondition(err error) error {
-	switch {
-	case err == nil, errors.Is(err, context.Canceled):
+	// store.FaultKind judges what any store's errors show (a cancelled request, no
+	// space); what is left is what a backend marked, or a wait that timed out.
+	return store.FaultKind(err, func(err error) error {
+		switch {
+		case errors.Is(err, store.ErrDiskFull):
+			return store.ErrDiskFull
+		case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+			return store.ErrUnavailable
+		}
 		return nil
-	case errors.Is(err, store.ErrDiskFull), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return store.ErrDiskFull
-	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		return store.ErrUnavailable
-	}
-	return nil
+	})
 }

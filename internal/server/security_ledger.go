@@ -32,11 +32,8 @@ func (s *Server) ledgerReader(what rules.Read, h http.HandlerFunc) http.HandlerF
 // cannotRead is the answer to a person on the production who asks for what the read
 // policy does not give them.
 func cannotRead(what rules.Read) error {
-	switch what {
-	case rules.ReadRecord:
+	if what == rules.ReadRecord {
 		return &apiError{kind: kindForbidden, detail: "The whole record (every entry of the ledger, with every concern's words) is read by the producers, the safety officer and the investigator."}
-	case rules.ReadTraining:
-		return &apiError{kind: kindForbidden, detail: "Training requests are read by the person who asked, the armorer, the producers, the safety officer and the investigator."}
 	}
 	return &apiError{kind: kindForbidden, detail: "This is not yours to read on this production."}
 }

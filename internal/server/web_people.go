@@ -344,11 +344,9 @@ func (s *Server) webTraining(w http.ResponseWriter, r *http.Request, c *webCtx) 
 	v := trainingView{Base: "/productions/" + c.ov.ID, Person: c.person != "", Decider: c.mayDo(rules.TrainingGrant),
 		Recorder: c.mayDo(rules.TrainingRecord), TrainingTypes: trainingTypes}
 	for _, q := range reqs { // waiting: the oldest first; decided: the newest first
-		switch {
-		case !c.mayTrainingOf(q.Person):
-		case q.Status == "requested":
+		if q.Status == "requested" {
 			v.Waiting = append(v.Waiting, q)
-		default:
+		} else {
 			v.Decided = append(v.Decided, q)
 		}
 	}

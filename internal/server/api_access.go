@@ -70,17 +70,28 @@ func (s *Server) accessTo(ctx context.Context, c auth.Account, id string) (acces
 	if err != nil {
 		return access{}, err
 	}
-	if person != "" {
-		on := false
-		p.View(func(st *rules.State) { on = st.On(person) })
-		switch {
-		case !on && c.Admin:
-			person = "" // a studio admin taken off as a person still sets it up
-		case !on:
-			return access{}, noProduction(id)
-		}
+	person, ok := actsAs(p, c, person)
+	if !ok {
+		return access{}, noProduction(id)
 	}
 	return access{account: c, person: person, prod: p}, nil
+}
+
+// actsAs returns who account c acts as on p, given its membership's person ("" for
+// none), and whether it may see p at all: a person taken off it (no roles left) may
+// not, unless a studio admin, who then sets it up as no person.
+func actsAs(p *production.Production, c auth.Account, person string) (string, bool) {
+	on := false
+	if person != "" {
+		p.View(func(st *rules.State) { on = st.On(person) })
+	}
+	switch {
+	case on:
+		return person, true
+	case c.Admin:
+		return "", true
+	}
+	return "", false
 }
 
 // production returns the live production id, or the not-found error when it has

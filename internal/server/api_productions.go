@@ -220,16 +220,9 @@ func (s *Server) visibleProductions(ctx context.Context, acct auth.Account) ([]v
 		if err != nil {
 			return nil, err
 		}
-		me := person[id]
-		if me != "" {
-			on := false
-			p.View(func(st *rules.State) { on = st.On(me) })
-			switch {
-			case !on && acct.Admin:
-				me = ""
-			case !on:
-				continue // taken off it: as for accessTo, it is no longer theirs to see
-			}
+		me, ok := actsAs(p, acct, person[id])
+		if !ok {
+			continue // taken off it: it is no longer theirs to see
 		}
 		out = append(out, visibleProduction{ID: id, Person: me, prod: p})
 	}
